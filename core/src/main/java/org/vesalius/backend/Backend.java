@@ -1,0 +1,136 @@
+package org.vesalius.backend;
+
+import org.vesalius.tensor.DType;
+import org.vesalius.tensor.Device;
+import org.vesalius.tensor.Tensor;
+
+/**
+ * The kernels a device offers, at the granularity native libraries offer them.
+ *
+ * <p>Core decides shapes, dtypes, broadcasting and autograd; a backend only computes. Every kernel
+ * receives tensors whose shapes have been checked and whose outputs are allocated; inputs may be
+ * strided views (permuted, sliced, expanded with zero strides), outputs are written through their
+ * strides. A kernel never records autograd and never allocates a result the caller did not ask for.
+ * Implementations are found with {@link java.util.ServiceLoader}; see {@link Backends}.
+ */
+public interface Backend {
+
+    /** The kind of device this backend serves. */
+    Device.Type deviceType();
+
+    /** Whether this backend can run here (natives load, a device is present). */
+    boolean isAvailable();
+
+    /** Uninitialised memory for {@code numel} elements of {@code dtype} on {@code device}. */
+    Storage allocate(DType dtype, long numel, Device device);
+
+    /** Bytes of memory this backend holds for live tensors (excluding its cache of freed blocks). */
+    long liveBytes();
+
+    /** Bytes held in the allocator's cache of freed blocks, ready for reuse. */
+    long cachedBytes();
+
+    /** Returns cached blocks to the system. */
+    void emptyCache();
+
+    /** Threads the CPU kernels use (a GPU backend reports its host threads). */
+    int threads();
+
+    /** Sets the thread count for kernels started after this call. */
+    void setThreads(int threads);
+
+    // ---------------------------------------------------------------- host transfer, copies
+
+    /**
+     * Copies a Java array ({@code float[]}, {@code double[]}, {@code long[]}, {@code int[]},
+     * {@code short[]} for the 16-bit types' raw bits, {@code byte[]}, {@code boolean[]}) into a
+     * contiguous tensor whose dtype matches the array's storage type.
+     */
+    void write(Object array, Tensor dst);
+
+    /** Copies a contiguous tensor into a Java array of its storage type (see {@link #write}). */
+    void read(Tensor src, Object array);
+
+    /** {@code dst[i] = (dst.dtype) src[i]} for every index; shapes equal, src may be expanded. */
+    void copy(Tensor src, Tensor dst);
+
+    /** Sets every element of {@code dst} to {@code value} (cast to its dtype). */
+    void fill(Tensor dst, double value);
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** {@code out = op(x)}; same shape; out has x's dtype, or bool for predicates. */
+    void unary(UnaryOp op, Tensor x, Tensor out, double p1, double p2);
+
+    /** {@code out = op(a, b)}; a, b and out share a shape (a and b expanded), a and b one dtype. */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out, double p1, double p2);
+
+    /** {@code out = cond ? a : b}; all four share a shape; cond is bool, a and b are out's dtype. */
+    void where(Tensor cond, Tensor a, Tensor b, Tensor out);
+
+    // ---------------------------------------------------------------- reductions
+
+    /**
+     * Reduces {@code x} over {@code dims} into {@code out}, which has x's rank with size 1 in the
+     * reduced dims. SUM/PROD/MAX/MIN write x's dtype, ALL/ANY write bool.
+     */
+    void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out);
+
+    /**
+     * Max or min along one dim: {@code values} (x's dtype) and {@code indices} (int64), both with x's
+     * rank and size 1 in {@code dim}. Ties resolve to the first index; NaN wins, as in PyTorch.
+     */
+    void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices);
+
+    /** Inclusive prefix sum along {@code dim}; out has x's shape and dtype. */
+    void cumsum(Tensor x, int dim, Tensor out);
+
+    /** Softmax (or log-softmax) of x along {@code dim} into out (x's shape and dtype). */
+    void softmax(Tensor x, int dim, boolean log, Tensor out);
+
+    /**
+     * Gradient of softmax / log-softmax: from the forward output {@code y} and the incoming gradient
+     * {@code gy}, writes {@code gx}.
+     */
+    void softmaxBackward(Tensor y, Tensor gy, int dim, boolean log, Tensor gx);
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * {@code out = a @ b} for {@code a [..., M, K]}, {@code b [..., K, N]}, {@code out [..., M, N]},
+     * batch dims already broadcast to out's. Floating dtypes only.
+     */
+    void matmul(Tensor a, Tensor b, Tensor out);
+
+    // ---------------------------------------------------------------- indexing
+
+    /** {@code out = x.indexSelect(dim, index)}; index is a 1-D int64 tensor. */
+    void indexSelect(Tensor x, int dim, Tensor index, Tensor out);
+
+    /** {@code out.narrow-select(dim, index[i]) += src.select(dim, i)}, accumulating repeats. */
+    void indexAdd(Tensor out, int dim, Tensor index, Tensor src);
+
+    /** {@code out[i][j] = x[i][index[i][j]]} along {@code dim}; index int64 with out's shape. */
+    void gather(Tensor x, int dim, Tensor index, Tensor out);
+
+    /**
+     * {@code out[i][index[i][j]] = src[i][j]} along {@code dim} (or {@code +=} when
+     * {@code accumulate}); index and src share a shape. Later writes win when not accumulating.
+     */
+    void scatter(Tensor out, int dim, Tensor index, Tensor src, boolean accumulate);
+
+    /** Coordinates of the nonzero elements of {@code x} as a new int64 tensor {@code [count, rank]}. */
+    Tensor nonzero(Tensor x);
+
+    // ---------------------------------------------------------------- random numbers
+
+    /**
+     * Fills {@code out} with uniform values in [lo, hi) (floats) or integers in [lo, hi) (integral
+     * dtypes), from a counter-based stream: element {@code i} depends only on (seed, offset + i), so
+     * results do not depend on the thread count.
+     */
+    void uniform(Tensor out, double lo, double hi, long seed, long offset);
+
+    /** Fills {@code out} with normal values, counter-based as {@link #uniform}. */
+    void normal(Tensor out, double mean, double std, long seed, long offset);
+}

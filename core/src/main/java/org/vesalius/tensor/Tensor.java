@@ -1,0 +1,1253 @@
+package org.vesalius.tensor;
+
+import java.util.Arrays;
+import org.vesalius.autograd.Autograd;
+import org.vesalius.autograd.GradMode;
+import org.vesalius.autograd.Node;
+import org.vesalius.backend.Backend;
+import org.vesalius.backend.Backends;
+import org.vesalius.backend.BinaryOp;
+import org.vesalius.backend.Storage;
+import org.vesalius.backend.UnaryOp;
+
+/**
+ * An n-dimensional array on a device, with PyTorch's semantics and names in camelCase.
+ *
+ * <p>A tensor is a strided view of a {@link Storage}: views (reshape, permute, transpose, narrow,
+ * expand, ...) share memory, and {@link #contiguous()} copies only when the layout needs it. Ops
+ * broadcast like NumPy, promote dtypes like PyTorch, and record an autograd graph when an input
+ * {@link #requiresGrad() requires grad}. Tensors hold native memory: close them, or open a
+ * {@link Scope} around a loop body; a GC cleaner is only the safety net.
+ *
+ * <p>Methods are grouped as in the PyTorch docs; the work is done in package-private op classes
+ * ({@code Creation}, {@code Views}, {@code Elementwise}, {@code Reductions}, ...), this class only
+ * names them.
+ */
+public final class Tensor implements AutoCloseable {
+    final Storage storage;
+    final DType dtype;
+    final int[] shape;
+    final int[] strides;
+    final int offset;
+
+    private boolean requiresGrad;
+    private boolean retainsGrad;
+    private Tensor grad;
+    Node gradFn;
+    Scope scope;
+    private boolean closed;
+
+    Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset) {
+        this.storage = storage;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        storage.retain();
+        Scope.register(this);
+    }
+
+    // =====================================================================================
+    // Attributes
+
+    /** The sizes of the dimensions (a copy). A 0-dim (scalar) tensor has shape {@code []}. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Size of one dimension; negative dims count from the end. */
+    public int size(int dim) {
+        return shape[Shapes.dim("size", dim, shape.length)];
+    }
+
+    /** Number of dimensions. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public int numel() {
+        return (int) Shapes.numel(shape);
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public Device device() {
+        return storage.device();
+    }
+
+    /** Element strides of each dimension (a copy). */
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** Offset of the first element in the storage, in elements. */
+    public int offset() {
+        return offset;
+    }
+
+    /** The memory this tensor views (for backends and interop). */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** The backend that computes on this tensor. */
+    public Backend backend() {
+        return storage.backend();
+    }
+
+    /** True when elements are laid out row-major without gaps. */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1) {
+                if (strides[i] != expected) {
+                    return false;
+                }
+                expected *= shape[i];
+            }
+        }
+        return true;
+    }
+
+    // =====================================================================================
+    // Autograd
+
+    /** Whether gradients flow to this tensor. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Marks a leaf tensor as a parameter (gradients will be accumulated into {@link #grad()}).
+     * Returns this tensor.
+     */
+    public Tensor requiresGrad_(boolean requires) {
+        if (gradFn != null && !requires) {
+            throw new IllegalStateException("requiresGrad_: cannot turn off grad on a non-leaf tensor (produced by "
+                    + gradFn + "); use detach()");
+        }
+        if (requires && !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("requiresGrad_: only floating point tensors can require grad, got " + dtype);
+        }
+        requiresGrad = requires;
+        return this;
+    }
+
+    /** The accumulated gradient, or {@code null} before the first backward. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /**
+     * Replaces the gradient ({@code x.grad = g} in PyTorch); {@code null} clears it. The tensor takes
+     * ownership: it leaves any scope and is closed when replaced again.
+     */
+    public void setGrad(Tensor g) {
+        if (g != null && !Arrays.equals(g.shape, shape)) {
+            throw new IllegalArgumentException("setGrad: gradient shape " + Shapes.str(g.shape)
+                    + " does not match tensor shape " + Shapes.str(shape));
+        }
+        if (grad != null && grad != g) {
+            grad.close();
+        }
+        if (g != null) {
+            Scope.detach(g);
+        }
+        grad = g;
+    }
+
+    /** The node that produced this tensor, or {@code null} for a leaf. */
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    /** A leaf is a tensor not produced by a recorded op (parameters and inputs). */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** Makes backward store this non-leaf's gradient in {@link #grad()} too. */
+    public Tensor retainGrad() {
+        if (!requiresGrad) {
+            throw new IllegalStateException("retainGrad: tensor does not require grad");
+        }
+        retainsGrad = true;
+        return this;
+    }
+
+    /** Whether {@link #retainGrad()} was called. */
+    public boolean retainsGrad() {
+        return retainsGrad;
+    }
+
+    /**
+     * Adds {@code g} to {@link #grad()}. Called by the engine; with {@code createGraph} the sum stays
+     * in the graph (for gradient penalties), otherwise it is a detached copy owned by this tensor.
+     */
+    public void accumulateGrad(Tensor g, boolean createGraph) {
+        if (createGraph) {
+            setGrad(grad == null ? g : grad.add(g));
+        } else if (grad == null || grad.requiresGrad) {
+            boolean previous = GradMode.set(false);
+            try {
+                // Copy: the engine may hand the same gradient tensor to several inputs.
+                Tensor copy = grad == null ? g.detach().clone() : grad.detach().add(g);
+                setGrad(copy);
+            } finally {
+                GradMode.set(previous);
+            }
+        } else {
+            boolean previous = GradMode.set(false);
+            try {
+                grad.add_(g);
+            } finally {
+                GradMode.set(previous);
+            }
+        }
+    }
+
+    /** Backpropagates from a scalar (one-element) tensor. */
+    public void backward() {
+        Autograd.backward(this, Autograd.onesForScalar(this, "backward"), false, false);
+    }
+
+    /** Backpropagates with the given gradient of this tensor (same shape). */
+    public void backward(Tensor gradient) {
+        Autograd.backward(this, gradient, false, false);
+    }
+
+    /**
+     * Backpropagates, keeping the graph ({@code retainGraph}) and/or recording the backward pass for
+     * higher-order gradients ({@code createGraph}). A null gradient means ones for a scalar.
+     */
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        Autograd.backward(this, gradient == null ? Autograd.onesForScalar(this, "backward") : gradient,
+                retainGraph || createGraph, createGraph);
+    }
+
+    /** A view of the same data that is cut off from the graph. */
+    public Tensor detach() {
+        checkOpen("detach");
+        return new Tensor(storage, dtype, shape, strides, offset);
+    }
+
+    /** Clears the gradient (sets it to null and frees it), like {@code zero_grad(set_to_none=True)}. */
+    public void zeroGrad() {
+        setGrad(null);
+    }
+
+    // =====================================================================================
+    // Lifetime
+
+    /** Releases this tensor's hold on its storage (and its gradient). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            gradFn = null;
+            if (grad != null) {
+                grad.close();
+                grad = null;
+            }
+            storage.release();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void checkOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(op + ": tensor of shape " + Shapes.str(shape)
+                    + " was closed (by close() or by the Scope it was created in; use scope.keep(t) to let it escape)");
+        }
+    }
+
+    // =====================================================================================
+    // Creation (see Creation)
+
+    /** Uninitialised float32 tensor on the CPU. */
+    public static Tensor empty(int... shape) {
+        return Creation.empty(DType.FLOAT32, Device.CPU, shape);
+    }
+
+    public static Tensor empty(DType dtype, int... shape) {
+        return Creation.empty(dtype, Device.CPU, shape);
+    }
+
+    public static Tensor empty(DType dtype, Device device, int... shape) {
+        return Creation.empty(dtype, device, shape);
+    }
+
+    public static Tensor zeros(int... shape) {
+        return Creation.full(DType.FLOAT32, Device.CPU, 0, shape);
+    }
+
+    public static Tensor zeros(DType dtype, int... shape) {
+        return Creation.full(dtype, Device.CPU, 0, shape);
+    }
+
+    public static Tensor zeros(DType dtype, Device device, int... shape) {
+        return Creation.full(dtype, device, 0, shape);
+    }
+
+    public static Tensor ones(int... shape) {
+        return Creation.full(DType.FLOAT32, Device.CPU, 1, shape);
+    }
+
+    public static Tensor ones(DType dtype, int... shape) {
+        return Creation.full(dtype, Device.CPU, 1, shape);
+    }
+
+    public static Tensor ones(DType dtype, Device device, int... shape) {
+        return Creation.full(dtype, device, 1, shape);
+    }
+
+    /** Every element {@code value}; float32. */
+    public static Tensor full(double value, int... shape) {
+        return Creation.full(DType.FLOAT32, Device.CPU, value, shape);
+    }
+
+    public static Tensor full(DType dtype, double value, int... shape) {
+        return Creation.full(dtype, Device.CPU, value, shape);
+    }
+
+    public static Tensor full(DType dtype, Device device, double value, int... shape) {
+        return Creation.full(dtype, device, value, shape);
+    }
+
+    /** A 0-dim float32 tensor holding {@code value}. */
+    public static Tensor scalar(double value) {
+        return Creation.full(DType.FLOAT32, Device.CPU, value);
+    }
+
+    /** A 0-dim tensor of the given dtype. */
+    public static Tensor scalar(DType dtype, double value) {
+        return Creation.full(dtype, Device.CPU, value);
+    }
+
+    /** {@code [0, 1, ..., end-1]} as int64, like {@code torch.arange(end)}. */
+    public static Tensor arange(long end) {
+        return Creation.arange(0, end, 1, DType.INT64, Device.CPU);
+    }
+
+    /** Values from start (inclusive) to end (exclusive) by step; int64 when all three are integers, else float32. */
+    public static Tensor arange(double start, double end, double step) {
+        boolean integral = start == Math.rint(start) && end == Math.rint(end) && step == Math.rint(step);
+        return Creation.arange(start, end, step, integral ? DType.INT64 : DType.FLOAT32, Device.CPU);
+    }
+
+    public static Tensor arange(double start, double end, double step, DType dtype) {
+        return Creation.arange(start, end, step, dtype, Device.CPU);
+    }
+
+    /** {@code steps} evenly spaced float32 values from start to end inclusive. */
+    public static Tensor linspace(double start, double end, int steps) {
+        return Creation.linspace(start, end, steps, DType.FLOAT32, Device.CPU);
+    }
+
+    public static Tensor linspace(double start, double end, int steps, DType dtype) {
+        return Creation.linspace(start, end, steps, dtype, Device.CPU);
+    }
+
+    /** {@code n x n} identity, float32. */
+    public static Tensor eye(int n) {
+        return Creation.eye(n, n, DType.FLOAT32, Device.CPU);
+    }
+
+    /** {@code n x m} matrix with ones on the diagonal. */
+    public static Tensor eye(int n, int m, DType dtype) {
+        return Creation.eye(n, m, dtype, Device.CPU);
+    }
+
+    /** Uniform in [0, 1), float32, from the default generator. */
+    public static Tensor rand(int... shape) {
+        return Creation.rand(DType.FLOAT32, Device.CPU, Generator.defaultGenerator(), shape);
+    }
+
+    public static Tensor rand(Generator gen, int... shape) {
+        return Creation.rand(DType.FLOAT32, Device.CPU, gen, shape);
+    }
+
+    public static Tensor rand(DType dtype, Device device, Generator gen, int... shape) {
+        return Creation.rand(dtype, device, gen, shape);
+    }
+
+    /** Standard normal, float32, from the default generator. */
+    public static Tensor randn(int... shape) {
+        return Creation.randn(DType.FLOAT32, Device.CPU, Generator.defaultGenerator(), shape);
+    }
+
+    public static Tensor randn(Generator gen, int... shape) {
+        return Creation.randn(DType.FLOAT32, Device.CPU, gen, shape);
+    }
+
+    public static Tensor randn(DType dtype, Device device, Generator gen, int... shape) {
+        return Creation.randn(dtype, device, gen, shape);
+    }
+
+    /** Integers in [low, high) as int64, from the default generator. */
+    public static Tensor randint(long low, long high, int... shape) {
+        return Creation.randint(low, high, DType.INT64, Device.CPU, Generator.defaultGenerator(), shape);
+    }
+
+    public static Tensor randint(long low, long high, Generator gen, int... shape) {
+        return Creation.randint(low, high, DType.INT64, Device.CPU, gen, shape);
+    }
+
+    /** Seeds the default generator, like {@code torch.manual_seed}. */
+    public static void manualSeed(long seed) {
+        Generator.defaultGenerator().manualSeed(seed);
+    }
+
+    /** A float32 tensor holding {@code data} (row-major) with the given shape; no shape means 1-D. */
+    public static Tensor of(float[] data, int... shape) {
+        return Creation.fromArray(data, data.length, DType.FLOAT32, shape);
+    }
+
+    /** A float64 tensor. */
+    public static Tensor of(double[] data, int... shape) {
+        return Creation.fromArray(data, data.length, DType.FLOAT64, shape);
+    }
+
+    /** An int64 tensor. */
+    public static Tensor of(long[] data, int... shape) {
+        return Creation.fromArray(data, data.length, DType.INT64, shape);
+    }
+
+    /** An int32 tensor. */
+    public static Tensor of(int[] data, int... shape) {
+        return Creation.fromArray(data, data.length, DType.INT32, shape);
+    }
+
+    /** A uint8 tensor (bytes read as 0..255). */
+    public static Tensor of(byte[] data, int... shape) {
+        return Creation.fromArray(data, data.length, DType.UINT8, shape);
+    }
+
+    /** A bool tensor. */
+    public static Tensor of(boolean[] data, int... shape) {
+        return Creation.fromArray(data, data.length, DType.BOOL, shape);
+    }
+
+    /** A float32 matrix from rows of equal length. */
+    public static Tensor of(float[][] rows) {
+        return Creation.fromRows(rows);
+    }
+
+    /** Same shape, dtype and device, uninitialised. */
+    public static Tensor emptyLike(Tensor t) {
+        return Creation.empty(t.dtype, t.device(), t.shape);
+    }
+
+    public static Tensor zerosLike(Tensor t) {
+        return Creation.full(t.dtype, t.device(), 0, t.shape);
+    }
+
+    public static Tensor onesLike(Tensor t) {
+        return Creation.full(t.dtype, t.device(), 1, t.shape);
+    }
+
+    public static Tensor fullLike(Tensor t, double value) {
+        return Creation.full(t.dtype, t.device(), value, t.shape);
+    }
+
+    public static Tensor randLike(Tensor t) {
+        return Creation.rand(t.dtype, t.device(), Generator.defaultGenerator(), t.shape);
+    }
+
+    public static Tensor randnLike(Tensor t) {
+        return Creation.randn(t.dtype, t.device(), Generator.defaultGenerator(), t.shape);
+    }
+
+    public static Tensor randintLike(Tensor t, long low, long high) {
+        return Creation.randint(low, high, t.dtype, t.device(), Generator.defaultGenerator(), t.shape);
+    }
+
+    // =====================================================================================
+    // Conversion and host access (see Conversion)
+
+    /** This tensor as {@code dtype} (itself when already of that dtype). Differentiable between floats. */
+    public Tensor to(DType dtype) {
+        return Conversion.to(this, dtype);
+    }
+
+    /** This tensor on {@code device} (itself when already there). Differentiable. */
+    public Tensor to(Device device) {
+        return Conversion.to(this, device);
+    }
+
+    /** This tensor on the CPU. */
+    public Tensor cpu() {
+        return Conversion.to(this, Device.CPU);
+    }
+
+    public Tensor toFloat() {
+        return to(DType.FLOAT32);
+    }
+
+    public Tensor toDouble() {
+        return to(DType.FLOAT64);
+    }
+
+    public Tensor toLong() {
+        return to(DType.INT64);
+    }
+
+    /** The single element as a double (waits for the device). */
+    public double item() {
+        return Conversion.item(this);
+    }
+
+    /** All elements, row-major, converted to float. */
+    public float[] toFloatArray() {
+        return (float[]) Conversion.toArray(this, DType.FLOAT32);
+    }
+
+    public double[] toDoubleArray() {
+        return (double[]) Conversion.toArray(this, DType.FLOAT64);
+    }
+
+    public long[] toLongArray() {
+        return (long[]) Conversion.toArray(this, DType.INT64);
+    }
+
+    public int[] toIntArray() {
+        return (int[]) Conversion.toArray(this, DType.INT32);
+    }
+
+    /** Elements as uint8 bytes. */
+    public byte[] toByteArray() {
+        return (byte[]) Conversion.toArray(this, DType.UINT8);
+    }
+
+    public boolean[] toBooleanArray() {
+        return (boolean[]) Conversion.toArray(this, DType.BOOL);
+    }
+
+    /** PyTorch-style printout: {@code tensor([[1., 2.], [3., 4.]])}. */
+    @Override
+    public String toString() {
+        return closed ? "tensor(<closed>, shape=" + Shapes.str(shape) + ")" : Printing.format(this);
+    }
+
+    // =====================================================================================
+    // Views and copies of layout (see Views)
+
+    /** Same data with a new shape (one dim may be -1); fails if the layout does not allow a view. */
+    public Tensor view(int... shape) {
+        return Views.view(this, shape);
+    }
+
+    /** Same data with a new shape: a view when possible, a copy otherwise. */
+    public Tensor reshape(int... shape) {
+        return Views.reshape(this, shape);
+    }
+
+    public Tensor permute(int... dims) {
+        return Views.permute(this, dims);
+    }
+
+    public Tensor transpose(int dim0, int dim1) {
+        return Views.transpose(this, dim0, dim1);
+    }
+
+    /** Transpose of a matrix (rank 2), or the tensor itself for rank 0 and 1. */
+    public Tensor t() {
+        if (shape.length > 2) {
+            throw new IllegalArgumentException("t: expects a tensor of rank <= 2, got shape " + Shapes.str(shape)
+                    + "; use transpose(dim0, dim1) or mT()");
+        }
+        return shape.length < 2 ? this : transpose(0, 1);
+    }
+
+    /** Transpose of the last two dims (batched matrices). */
+    public Tensor mT() {
+        return transpose(-2, -1);
+    }
+
+    /** Removes every dim of size 1. */
+    public Tensor squeeze() {
+        return Views.squeeze(this, null);
+    }
+
+    /** Removes {@code dim} if it has size 1. */
+    public Tensor squeeze(int dim) {
+        return Views.squeeze(this, new int[] {dim});
+    }
+
+    public Tensor unsqueeze(int dim) {
+        return Views.unsqueeze(this, dim);
+    }
+
+    /** Broadcasts to {@code shape} without copying (-1 keeps a dim). */
+    public Tensor expand(int... shape) {
+        return Views.expand(this, shape);
+    }
+
+    public Tensor expandAs(Tensor other) {
+        return Views.expand(this, other.shape);
+    }
+
+    /** Flattens into one dim. */
+    public Tensor flatten() {
+        return Views.flatten(this, 0, -1);
+    }
+
+    /** Flattens dims {@code startDim..endDim} (inclusive) into one. */
+    public Tensor flatten(int startDim, int endDim) {
+        return Views.flatten(this, startDim, endDim);
+    }
+
+    /** Elements {@code start .. start+length-1} of {@code dim}, as a view. */
+    public Tensor narrow(int dim, int start, int length) {
+        return Views.narrow(this, dim, start, length);
+    }
+
+    /** Python's {@code x[:, start:end:step]} on {@code dim}; negative and out-of-range bounds clamp like Python. */
+    public Tensor slice(int dim, int start, int end, int step) {
+        return Views.slice(this, dim, start, end, step, "slice");
+    }
+
+    /** {@code x[:, index]} on {@code dim}: a view with that dim removed. */
+    public Tensor select(int dim, int index) {
+        return Views.select(this, dim, index);
+    }
+
+    /** Sliding windows of {@code size} with {@code step} along {@code dim}, as a new last dim (a view). */
+    public Tensor unfold(int dim, int size, int step) {
+        return Views.unfold(this, dim, size, step);
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : Views.copyOf(this, "contiguous");
+    }
+
+    /** A contiguous copy that stays in the graph. */
+    public Tensor clone() {
+        return Views.copyOf(this, "clone");
+    }
+
+    /**
+     * Copies {@code src} (broadcast to this shape, any dtype and device) into this tensor, in place.
+     * Returns this tensor.
+     */
+    public Tensor copy_(Tensor src) {
+        return Views.copyInto(this, src);
+    }
+
+    // =====================================================================================
+    // Elementwise math (see Elementwise)
+
+    public Tensor add(Tensor other) {
+        return Elementwise.binary(BinaryOp.ADD, this, other);
+    }
+
+    /** {@code this + alpha * other}. */
+    public Tensor add(Tensor other, double alpha) {
+        return alpha == 1 ? add(other) : add(other.mul(alpha));
+    }
+
+    public Tensor add(double value) {
+        return Elementwise.affine(this, 1, value, "add");
+    }
+
+    public Tensor sub(Tensor other) {
+        return Elementwise.binary(BinaryOp.SUB, this, other);
+    }
+
+    public Tensor sub(double value) {
+        return Elementwise.affine(this, 1, -value, "sub");
+    }
+
+    /** {@code value - this}. */
+    public Tensor rsub(double value) {
+        return Elementwise.affine(this, -1, value, "rsub");
+    }
+
+    public Tensor mul(Tensor other) {
+        return Elementwise.binary(BinaryOp.MUL, this, other);
+    }
+
+    public Tensor mul(double value) {
+        return Elementwise.affine(this, value, 0, "mul");
+    }
+
+    /** True division: integer inputs give float32. */
+    public Tensor div(Tensor other) {
+        return Elementwise.binary(BinaryOp.DIV, this, other);
+    }
+
+    public Tensor div(double value) {
+        return Elementwise.divScalar(this, value);
+    }
+
+    public Tensor pow(Tensor exponent) {
+        return Elementwise.binary(BinaryOp.POW, this, exponent);
+    }
+
+    public Tensor pow(double exponent) {
+        return Elementwise.powScalar(this, exponent);
+    }
+
+    /** Python's {@code %}: result has the divisor's sign. */
+    public Tensor remainder(Tensor other) {
+        return Elementwise.binary(BinaryOp.REMAINDER, this, other);
+    }
+
+    public Tensor floorDivide(Tensor other) {
+        return Elementwise.binary(BinaryOp.FLOOR_DIVIDE, this, other);
+    }
+
+    public Tensor atan2(Tensor other) {
+        return Elementwise.binary(BinaryOp.ATAN2, this, other);
+    }
+
+    public Tensor maximum(Tensor other) {
+        return Elementwise.binary(BinaryOp.MAXIMUM, this, other);
+    }
+
+    public Tensor minimum(Tensor other) {
+        return Elementwise.binary(BinaryOp.MINIMUM, this, other);
+    }
+
+    public Tensor neg() {
+        return Elementwise.unary(UnaryOp.NEG, this);
+    }
+
+    public Tensor abs() {
+        return Elementwise.unary(UnaryOp.ABS, this);
+    }
+
+    public Tensor exp() {
+        return Elementwise.unary(UnaryOp.EXP, this);
+    }
+
+    public Tensor log() {
+        return Elementwise.unary(UnaryOp.LOG, this);
+    }
+
+    public Tensor log1p() {
+        return Elementwise.unary(UnaryOp.LOG1P, this);
+    }
+
+    public Tensor expm1() {
+        return Elementwise.unary(UnaryOp.EXPM1, this);
+    }
+
+    public Tensor sqrt() {
+        return Elementwise.unary(UnaryOp.SQRT, this);
+    }
+
+    public Tensor rsqrt() {
+        return Elementwise.unary(UnaryOp.RSQRT, this);
+    }
+
+    public Tensor sin() {
+        return Elementwise.unary(UnaryOp.SIN, this);
+    }
+
+    public Tensor cos() {
+        return Elementwise.unary(UnaryOp.COS, this);
+    }
+
+    public Tensor tanh() {
+        return Elementwise.unary(UnaryOp.TANH, this);
+    }
+
+    public Tensor sigmoid() {
+        return Elementwise.unary(UnaryOp.SIGMOID, this);
+    }
+
+    public Tensor erf() {
+        return Elementwise.unary(UnaryOp.ERF, this);
+    }
+
+    public Tensor reciprocal() {
+        return Elementwise.unary(UnaryOp.RECIPROCAL, this);
+    }
+
+    public Tensor square() {
+        return Elementwise.unary(UnaryOp.SQUARE, this);
+    }
+
+    public Tensor relu() {
+        return Elementwise.unary(UnaryOp.RELU, this);
+    }
+
+    public Tensor leakyRelu(double negativeSlope) {
+        return Elementwise.unary(UnaryOp.LEAKY_RELU, this, negativeSlope, 0);
+    }
+
+    public Tensor elu(double alpha) {
+        return Elementwise.unary(UnaryOp.ELU, this, alpha, 0);
+    }
+
+    public Tensor selu() {
+        return Elementwise.unary(UnaryOp.SELU, this);
+    }
+
+    /** Exact GELU, {@code x * Phi(x)}. */
+    public Tensor gelu() {
+        return Elementwise.unary(UnaryOp.GELU, this);
+    }
+
+    /** GELU with {@code approximate="tanh"} ({@code "none"} is {@link #gelu()}). */
+    public Tensor gelu(String approximate) {
+        switch (approximate) {
+            case "none": return gelu();
+            case "tanh": return Elementwise.unary(UnaryOp.GELU_TANH, this);
+            default: throw new IllegalArgumentException("gelu: approximate must be \"none\" or \"tanh\", got \"" + approximate + "\"");
+        }
+    }
+
+    public Tensor silu() {
+        return Elementwise.unary(UnaryOp.SILU, this);
+    }
+
+    /** {@code log(1 + exp(beta x)) / beta}, linear where {@code beta x > threshold}. */
+    public Tensor softplus(double beta, double threshold) {
+        return Elementwise.unary(UnaryOp.SOFTPLUS, this, beta, threshold);
+    }
+
+    public Tensor softplus() {
+        return softplus(1, 20);
+    }
+
+    /** Clamps to [min, max]; pass {@code Double.NaN} for no bound on a side. */
+    public Tensor clamp(double min, double max) {
+        return Elementwise.unary(UnaryOp.CLAMP, this, min, max);
+    }
+
+    public Tensor clampMin(double min) {
+        return clamp(min, Double.NaN);
+    }
+
+    public Tensor clampMax(double max) {
+        return clamp(Double.NaN, max);
+    }
+
+    public Tensor sign() {
+        return Elementwise.unary(UnaryOp.SIGN, this);
+    }
+
+    public Tensor floor() {
+        return Elementwise.unary(UnaryOp.FLOOR, this);
+    }
+
+    public Tensor ceil() {
+        return Elementwise.unary(UnaryOp.CEIL, this);
+    }
+
+    /** Rounds half to even, as PyTorch. */
+    public Tensor round() {
+        return Elementwise.unary(UnaryOp.ROUND, this);
+    }
+
+    public Tensor trunc() {
+        return Elementwise.unary(UnaryOp.TRUNC, this);
+    }
+
+    // ---- comparisons and logic: bool results
+
+    public Tensor eq(Tensor other) {
+        return Elementwise.binary(BinaryOp.EQ, this, other);
+    }
+
+    public Tensor eq(double value) {
+        return eq(scalarLike(value));
+    }
+
+    public Tensor ne(Tensor other) {
+        return Elementwise.binary(BinaryOp.NE, this, other);
+    }
+
+    public Tensor ne(double value) {
+        return ne(scalarLike(value));
+    }
+
+    public Tensor lt(Tensor other) {
+        return Elementwise.binary(BinaryOp.LT, this, other);
+    }
+
+    public Tensor lt(double value) {
+        return lt(scalarLike(value));
+    }
+
+    public Tensor le(Tensor other) {
+        return Elementwise.binary(BinaryOp.LE, this, other);
+    }
+
+    public Tensor le(double value) {
+        return le(scalarLike(value));
+    }
+
+    public Tensor gt(Tensor other) {
+        return Elementwise.binary(BinaryOp.GT, this, other);
+    }
+
+    public Tensor gt(double value) {
+        return gt(scalarLike(value));
+    }
+
+    public Tensor ge(Tensor other) {
+        return Elementwise.binary(BinaryOp.GE, this, other);
+    }
+
+    public Tensor ge(double value) {
+        return ge(scalarLike(value));
+    }
+
+    public Tensor logicalAnd(Tensor other) {
+        return Elementwise.binary(BinaryOp.LOGICAL_AND, this, other);
+    }
+
+    public Tensor logicalOr(Tensor other) {
+        return Elementwise.binary(BinaryOp.LOGICAL_OR, this, other);
+    }
+
+    public Tensor logicalXor(Tensor other) {
+        return Elementwise.binary(BinaryOp.LOGICAL_XOR, this, other);
+    }
+
+    public Tensor logicalNot() {
+        return Elementwise.unary(UnaryOp.LOGICAL_NOT, this);
+    }
+
+    public Tensor isNan() {
+        return Elementwise.unary(UnaryOp.ISNAN, this);
+    }
+
+    public Tensor isInf() {
+        return Elementwise.unary(UnaryOp.ISINF, this);
+    }
+
+    /** True when shapes are equal and every element is equal. */
+    public boolean equal(Tensor other) {
+        return Arrays.equals(shape, other.shape) && eq(other).all().item() != 0;
+    }
+
+    /** {@code |this - other| <= atol + rtol * |other|} everywhere (NaNs unequal). */
+    public boolean allclose(Tensor other, double rtol, double atol) {
+        return Elementwise.allclose(this, other, rtol, atol);
+    }
+
+    /** {@code cond ? this : other}, broadcasting all three, like {@code torch.where(cond, this, other)}. */
+    public Tensor where(Tensor cond, Tensor other) {
+        return Elementwise.where(cond, this, other);
+    }
+
+    /** {@code torch.where(cond, a, b)}. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return Elementwise.where(cond, a, b);
+    }
+
+    /** Elements where {@code mask} is true replaced by {@code value} (mask broadcasts). */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return Elementwise.where(mask, scalarLike(value), this);
+    }
+
+    // ---- in place (not recorded: use under NoGrad, e.g. in optimizers)
+
+    public Tensor add_(Tensor other) {
+        return Elementwise.inPlace(BinaryOp.ADD, this, other);
+    }
+
+    /** {@code this += alpha * other}, in place. */
+    public Tensor add_(Tensor other, double alpha) {
+        return alpha == 1 ? add_(other) : Elementwise.inPlace(BinaryOp.ADD, this, other.mul(alpha));
+    }
+
+    public Tensor add_(double value) {
+        return Elementwise.affineInPlace(this, 1, value);
+    }
+
+    public Tensor sub_(Tensor other) {
+        return Elementwise.inPlace(BinaryOp.SUB, this, other);
+    }
+
+    public Tensor mul_(Tensor other) {
+        return Elementwise.inPlace(BinaryOp.MUL, this, other);
+    }
+
+    public Tensor mul_(double value) {
+        return Elementwise.affineInPlace(this, value, 0);
+    }
+
+    public Tensor div_(Tensor other) {
+        return Elementwise.inPlace(BinaryOp.DIV, this, other);
+    }
+
+    public Tensor div_(double value) {
+        return Elementwise.affineInPlace(this, 1 / value, 0);
+    }
+
+    public Tensor clamp_(double min, double max) {
+        return Elementwise.unaryInPlace(UnaryOp.CLAMP, this, min, max);
+    }
+
+    /** Sets every element to {@code value}. */
+    public Tensor fill_(double value) {
+        return Elementwise.fillInPlace(this, value);
+    }
+
+    public Tensor zero_() {
+        return fill_(0);
+    }
+
+    // =====================================================================================
+    // Reductions (see Reductions); dims may be negative; no dims means all
+
+    /** Sum of all elements, a 0-dim tensor. */
+    public Tensor sum() {
+        return Reductions.sum(this, null, false);
+    }
+
+    public Tensor sum(int dim, boolean keepDim) {
+        return Reductions.sum(this, new int[] {dim}, keepDim);
+    }
+
+    public Tensor sum(int[] dims, boolean keepDim) {
+        return Reductions.sum(this, dims, keepDim);
+    }
+
+    public Tensor mean() {
+        return Reductions.mean(this, null, false);
+    }
+
+    public Tensor mean(int dim, boolean keepDim) {
+        return Reductions.mean(this, new int[] {dim}, keepDim);
+    }
+
+    public Tensor mean(int[] dims, boolean keepDim) {
+        return Reductions.mean(this, dims, keepDim);
+    }
+
+    /** Variance over all elements ({@code unbiased}: divide by n-1). */
+    public Tensor var(boolean unbiased) {
+        return Reductions.var(this, null, unbiased, false);
+    }
+
+    public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
+        return Reductions.var(this, dims, unbiased, keepDim);
+    }
+
+    public Tensor std(boolean unbiased) {
+        return Reductions.var(this, null, unbiased, false).sqrt();
+    }
+
+    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) {
+        return Reductions.var(this, dims, unbiased, keepDim).sqrt();
+    }
+
+    public Tensor prod() {
+        return Reductions.prod(this, null, false);
+    }
+
+    public Tensor prod(int dim, boolean keepDim) {
+        return Reductions.prod(this, new int[] {dim}, keepDim);
+    }
+
+    /** Largest element (0-dim). */
+    public Tensor max() {
+        return Reductions.amax(this, null, false, true);
+    }
+
+    /** Largest values and their indices along {@code dim}. */
+    public ValuesIndices max(int dim, boolean keepDim) {
+        return Reductions.maxMin(this, dim, keepDim, true);
+    }
+
+    public Tensor min() {
+        return Reductions.amax(this, null, false, false);
+    }
+
+    public ValuesIndices min(int dim, boolean keepDim) {
+        return Reductions.maxMin(this, dim, keepDim, false);
+    }
+
+    /** Max over several dims (gradient shared evenly among ties, as PyTorch's amax). */
+    public Tensor amax(int[] dims, boolean keepDim) {
+        return Reductions.amax(this, dims, keepDim, true);
+    }
+
+    public Tensor amin(int[] dims, boolean keepDim) {
+        return Reductions.amax(this, dims, keepDim, false);
+    }
+
+    /** Index of the largest element of the flattened tensor (int64, 0-dim). */
+    public Tensor argmax() {
+        return Reductions.maxMin(this.reshape(-1), 0, false, true).indices();
+    }
+
+    public Tensor argmax(int dim, boolean keepDim) {
+        return Reductions.maxMin(this, dim, keepDim, true).indices();
+    }
+
+    public Tensor argmin() {
+        return Reductions.maxMin(this.reshape(-1), 0, false, false).indices();
+    }
+
+    public Tensor argmin(int dim, boolean keepDim) {
+        return Reductions.maxMin(this, dim, keepDim, false).indices();
+    }
+
+    /** {@code log(sum(exp(x)))} over dims, computed stably. */
+    public Tensor logsumexp(int[] dims, boolean keepDim) {
+        return Reductions.logsumexp(this, dims, keepDim);
+    }
+
+    public Tensor logsumexp(int dim, boolean keepDim) {
+        return Reductions.logsumexp(this, new int[] {dim}, keepDim);
+    }
+
+    /** The p-norm over all elements: p = 1, 2, or {@code Double.POSITIVE_INFINITY} (any p > 0 works). */
+    public Tensor norm(double p) {
+        return Reductions.norm(this, p, null, false);
+    }
+
+    /** The Frobenius / 2-norm over all elements. */
+    public Tensor norm() {
+        return Reductions.norm(this, 2, null, false);
+    }
+
+    public Tensor norm(double p, int[] dims, boolean keepDim) {
+        return Reductions.norm(this, p, dims, keepDim);
+    }
+
+    /** Inclusive prefix sum along {@code dim}. */
+    public Tensor cumsum(int dim) {
+        return Reductions.cumsum(this, dim);
+    }
+
+    /** True (bool, 0-dim) when every element is nonzero. */
+    public Tensor all() {
+        return Reductions.allAny(this, null, false, true);
+    }
+
+    public Tensor all(int dim, boolean keepDim) {
+        return Reductions.allAny(this, new int[] {dim}, keepDim, true);
+    }
+
+    public Tensor any() {
+        return Reductions.allAny(this, null, false, false);
+    }
+
+    public Tensor any(int dim, boolean keepDim) {
+        return Reductions.allAny(this, new int[] {dim}, keepDim, false);
+    }
+
+    /** Softmax along {@code dim}. */
+    public Tensor softmax(int dim) {
+        return Reductions.softmax(this, dim, false);
+    }
+
+    /** Log-softmax along {@code dim}, computed stably. */
+    public Tensor logSoftmax(int dim) {
+        return Reductions.softmax(this, dim, true);
+    }
+
+    // =====================================================================================
+    // Indexing (see Indexing)
+
+    /** {@code out[i][j] = this[i][index[i][j]]} along {@code dim}; index int64 of this rank. */
+    public Tensor gather(int dim, Tensor index) {
+        return Indexing.gather(this, dim, index);
+    }
+
+    /** A copy with {@code src} values written at {@code index} along {@code dim}. */
+    public Tensor scatter(int dim, Tensor index, Tensor src) {
+        return Indexing.scatter(this, dim, index, src, false);
+    }
+
+    /** A copy with {@code value} written at {@code index} along {@code dim}. */
+    public Tensor scatter(int dim, Tensor index, double value) {
+        return Indexing.scatter(this, dim, index, Creation.full(dtype, device(), value, index.shape), false);
+    }
+
+    /** A copy with {@code src} values added at {@code index} along {@code dim} (repeats accumulate). */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return Indexing.scatter(this, dim, index, src, true);
+    }
+
+    /** The entries of {@code index} (1-D integers) along {@code dim}, as a copy. */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return Indexing.indexSelect(this, dim, index);
+    }
+
+    // =====================================================================================
+    // Linear algebra (see LinearAlgebra)
+
+    /** {@code torch.matmul}: dot, matrix-vector, matrix-matrix or batched with broadcasting. */
+    public Tensor matmul(Tensor other) {
+        return LinearAlgebra.matmul(this, other);
+    }
+
+    /** Matrix product of two rank-2 tensors. */
+    public Tensor mm(Tensor other) {
+        return LinearAlgebra.mm(this, other);
+    }
+
+    /** Batched matrix product {@code [B, n, m] x [B, m, p]} with no broadcasting. */
+    public Tensor bmm(Tensor other) {
+        return LinearAlgebra.bmm(this, other);
+    }
+
+    /** Matrix-vector product. */
+    public Tensor mv(Tensor vec) {
+        return LinearAlgebra.mv(this, vec);
+    }
+
+    /** Outer product of two vectors. */
+    public Tensor outer(Tensor vec) {
+        return LinearAlgebra.outer(this, vec);
+    }
+
+    /** Dot product of two vectors (0-dim). */
+    public Tensor dot(Tensor vec) {
+        return LinearAlgebra.dot(this, vec);
+    }
+
+    // =====================================================================================
+    // Helpers for the op classes
+
+    /**
+     * Attaches an autograd node to this freshly computed output when any input requires grad (and
+     * grad mode is on). Returns this tensor.
+     */
+    Tensor record(String name, Node.Backward backward, Tensor... inputs) {
+        Node n = Autograd.node(name, backward, inputs);
+        if (n != null) {
+            gradFn = n;
+            requiresGrad = true;
+        }
+        return this;
+    }
+
+    /** A 0-dim tensor with this tensor's device and (for floats) dtype, holding {@code value}. */
+    Tensor scalarLike(double value) {
+        DType dt = dtype;
+        if (!dtype.isFloatingPoint() && value != Math.rint(value)) {
+            dt = DType.FLOAT32;
+        }
+        return Creation.full(dt, device(), value);
+    }
+
+    /** A view of the same storage. */
+    Tensor asStrided(int[] newShape, int[] newStrides, int newOffset) {
+        return new Tensor(storage, dtype, newShape, newStrides, newOffset);
+    }
+
+    int[] shapeRef() {
+        return shape;
+    }
+
+    int[] stridesRef() {
+        return strides;
+    }
+}
