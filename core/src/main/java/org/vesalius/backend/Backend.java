@@ -122,6 +122,12 @@ public interface Backend {
     /** Coordinates of the nonzero elements of {@code x} as a new int64 tensor {@code [count, rank]}. */
     Tensor nonzero(Tensor x);
 
+    // ---------------------------------------------------------------- convolution
+
+    // ---------------------------------------------------------------- pooling
+
+    // ---------------------------------------------------------------- normalization
+
     // ---------------------------------------------------------------- random numbers
 
     /**

@@ -1214,6 +1214,21 @@ public final class Tensor implements AutoCloseable {
     }
 
     // =====================================================================================
+    // Joining and rearranging copies: cat, stack, split, chunk, pad, flip, roll, repeat (see Joining)
+
+    // =====================================================================================
+    // Convolution (see Convolution)
+
+    // =====================================================================================
+    // Pooling (see Pooling)
+
+    // =====================================================================================
+    // Normalization (see Normalization)
+
+    // =====================================================================================
+    // Dropout, embedding, interpolation, one-hot (see NetworkOps)
+
+    // =====================================================================================
     // Helpers for the op classes
 
     /**
