@@ -25,6 +25,7 @@ public final class OpenMp {
     private static volatile int requested;
     private static volatile int generation;
     private static final ThreadLocal<int[]> APPLIED = ThreadLocal.withInitial(() -> new int[] {0});
+    private static final int DEFAULT_THREADS = defaultThreads();
 
     private OpenMp() {
     }
@@ -35,9 +36,11 @@ public final class OpenMp {
      */
     public static int maxThreads() {
         int r = requested;
-        if (r > 0) {
-            return r;
-        }
+        return r > 0 ? r : DEFAULT_THREADS;
+    }
+
+    /** libgomp's own default is the CPUs in the affinity mask; availableProcessors is the closest Java sees. */
+    private static int defaultThreads() {
         String env = System.getenv("OMP_NUM_THREADS");
         if (env != null) {
             try {
@@ -57,7 +60,7 @@ public final class OpenMp {
      * Sets the OpenMP thread count for primitives started after this call, on every thread. Returns
      * whether it can take effect (false on a JVM without the foreign function API).
      */
-    public static boolean setThreads(int threads) {
+    public static synchronized boolean setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("setThreads: thread count must be >= 1, got " + threads);
         }
@@ -89,13 +92,31 @@ public final class OpenMp {
         }
     }
 
-    /** omp_set_num_threads through java.lang.foreign, looked up reflectively to keep Java 17 bytecode. */
+    /**
+     * What libgomp itself reports ({@code omp_get_max_threads()}) on the calling thread, after applying
+     * a pending {@link #setThreads}; -1 on a JVM that cannot call it (before Java 22).
+     */
+    public static int queryCurrentThread() {
+        if (Native.GET == null) {
+            return -1;
+        }
+        applyToCurrentThread();
+        try {
+            return (int) Native.GET.invoke();
+        } catch (Throwable t) {
+            throw new IllegalStateException("omp_get_max_threads failed", t);
+        }
+    }
+
+    /** omp_set/get_num_threads through java.lang.foreign, looked up reflectively to keep Java 17 bytecode. */
     private static final class Native {
         static final MethodHandle SET;
+        static final MethodHandle GET;
         static final String FAILURE;
 
         static {
             MethodHandle set = null;
+            MethodHandle get = null;
             String failure = null;
             try {
                 Dnnl.engine(); // loads libdnnl and with it the preset's libgomp
@@ -119,12 +140,18 @@ public final class OpenMp {
                 Object options = Array.newInstance(optionC, 0);
                 Method downcall = linkerC.getMethod("downcallHandle", segmentC, descC, options.getClass());
                 set = (MethodHandle) downcall.invoke(linker, symbol, desc, options);
+                Object getSymbol = ((java.util.Optional<?>) lookupC.getMethod("find", String.class)
+                        .invoke(lookup, "omp_get_max_threads")).orElseThrow();
+                Object getDesc = descC.getMethod("of", layoutC, Array.newInstance(layoutC, 0).getClass())
+                        .invoke(null, intLayout, Array.newInstance(layoutC, 0));
+                get = (MethodHandle) downcall.invoke(linker, getSymbol, getDesc, options);
             } catch (ClassNotFoundException e) {
                 failure = "java.lang.foreign is not available";
             } catch (Throwable t) {
                 failure = t.toString();
             }
             SET = set;
+            GET = get;
             FAILURE = failure;
         }
     }

@@ -17,9 +17,15 @@ public final class PrimitiveKey {
         this.hash = 31 * op.hashCode() + Arrays.hashCode(values);
     }
 
-    /** Starts a key for {@code op}. */
+    /**
+     * Starts a key for {@code op}. The key includes the OpenMP thread count, as oneDNN's own cache key
+     * does: implementations size their work split when they are created, so a primitive built for
+     * two threads is not the one to run on one. A pending {@link OpenMp#setThreads} is applied to the
+     * calling thread first, so a primitive built after this call sees the setting its key names.
+     */
     public static Builder builder(String op) {
-        return new Builder(op);
+        OpenMp.applyToCurrentThread();
+        return new Builder(op).add(OpenMp.maxThreads());
     }
 
     /** The op name the key was built for. */
