@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.backend.Backend;
 import org.vesalius.backend.BinaryOp;
+import org.vesalius.backend.ConvParams;
 import org.vesalius.backend.ReduceOp;
 import org.vesalius.backend.Storage;
 import org.vesalius.backend.UnaryOp;
@@ -77,6 +78,7 @@ public final class CpuBackend implements Backend {
     public void setThreads(int threads) {
         Parallel.setThreads(threads);
         CpuMatmul.init(threads);
+        CpuConvolution.setThreads(threads);
     }
 
     // ---------------------------------------------------------------- host transfer, copies
@@ -204,6 +206,23 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
         CpuMatmul.matmul(a, b, out);
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    @Override
+    public void convForward(Tensor x, Tensor w, Tensor bias, Tensor out, ConvParams p) {
+        CpuConvolution.forward(x, w, bias, out, p);
+    }
+
+    @Override
+    public void convBackwardData(Tensor gy, Tensor w, Tensor gx, ConvParams p) {
+        CpuConvolution.backwardData(gy, w, gx, p);
+    }
+
+    @Override
+    public void convBackwardWeights(Tensor x, Tensor gy, Tensor gw, Tensor gb, ConvParams p) {
+        CpuConvolution.backwardWeights(x, gy, gw, gb, p);
     }
 
     // ---------------------------------------------------------------- indexing

@@ -67,6 +67,10 @@ public final class ConvGeometry {
         return new ConvGeometry(x[0], x[1], w[0], in, out, k, params);
     }
 
+    public ConvParams params() {
+        return params;
+    }
+
     public int spatialDims() {
         return in.length;
     }
@@ -88,7 +92,7 @@ public final class ConvGeometry {
      * size formula): {@code (out - 1) * stride + dilation * (k - 1) + 1 - in - padBegin}. oneDNN wants
      * this value; it lies in {@code (padEnd - stride, padEnd]}.
      */
-    int exactPadEnd(int d) {
+    public int exactPadEnd(int d) {
         return (out[d] - 1) * params.stride(d) + params.dilation(d) * (k[d] - 1) + 1 - in[d] - params.padBegin(d);
     }
 

@@ -20,6 +20,15 @@ public final class JavaConvolution {
     private JavaConvolution() {
     }
 
+    /** Runs {@code body(0) .. body(tasks - 1)}, possibly in parallel; lets the backend supply its own threads. */
+    @FunctionalInterface
+    public interface ParallelFor {
+        void run(int tasks, IntConsumer body);
+    }
+
+    /** The common fork-join pool, for callers without a thread pool of their own (tests). */
+    public static final ParallelFor COMMON_POOL = (tasks, body) -> IntStream.range(0, tasks).parallel().forEach(body);
+
     /** Spatial sizes and params lifted to 3-d. */
     private static final class G3 {
         final int n;
@@ -85,9 +94,14 @@ public final class JavaConvolution {
      * @param y output {@code [N, O, *out]}, dense, overwritten
      */
     public static void forward(ConvGeometry geometry, double[] x, double[] w, double[] b, double[] y) {
+        forward(geometry, x, w, b, y, COMMON_POOL);
+    }
+
+    /** {@link #forward(ConvGeometry, double[], double[], double[], double[])} on the threads of {@code pf}. */
+    public static void forward(ConvGeometry geometry, double[] x, double[] w, double[] b, double[] y, ParallelFor pf) {
         G3 g = new G3(geometry);
         check("forward", x, g.n * g.c * g.inVol, w, g.o * g.cg * g.kVol, y, g.n * g.o * g.outVol);
-        parallel(g.n * g.o, g.work(), task -> {
+        parallel(pf, g.n * g.o, g.work(), task -> {
             int nn = task / g.o;
             int oo = task % g.o;
             int cBase = (oo / g.og) * g.cg;
@@ -134,9 +148,14 @@ public final class JavaConvolution {
      * @param gx gradient of the input {@code [N, C, *in]}, dense, overwritten
      */
     public static void backwardData(ConvGeometry geometry, double[] gy, double[] w, double[] gx) {
+        backwardData(geometry, gy, w, gx, COMMON_POOL);
+    }
+
+    /** {@link #backwardData(ConvGeometry, double[], double[], double[])} on the threads of {@code pf}. */
+    public static void backwardData(ConvGeometry geometry, double[] gy, double[] w, double[] gx, ParallelFor pf) {
         G3 g = new G3(geometry);
         check("backwardData", gx, g.n * g.c * g.inVol, w, g.o * g.cg * g.kVol, gy, g.n * g.o * g.outVol);
-        parallel(g.n * g.c, g.work(), task -> {
+        parallel(pf, g.n * g.c, g.work(), task -> {
             int nn = task / g.c;
             int ch = task % g.c;
             int grp = ch / g.cg;
@@ -186,9 +205,15 @@ public final class JavaConvolution {
      * @param gb bias gradient {@code [O]} or null, overwritten
      */
     public static void backwardWeights(ConvGeometry geometry, double[] x, double[] gy, double[] gw, double[] gb) {
+        backwardWeights(geometry, x, gy, gw, gb, COMMON_POOL);
+    }
+
+    /** {@link #backwardWeights(ConvGeometry, double[], double[], double[], double[])} on the threads of {@code pf}. */
+    public static void backwardWeights(ConvGeometry geometry, double[] x, double[] gy, double[] gw, double[] gb,
+                                       ParallelFor pf) {
         G3 g = new G3(geometry);
         check("backwardWeights", x, g.n * g.c * g.inVol, gw, g.o * g.cg * g.kVol, gy, g.n * g.o * g.outVol);
-        parallel(g.o, g.work(), oo -> {
+        parallel(pf, g.o, g.work(), oo -> {
             int cBase = (oo / g.og) * g.cg;
             for (int cc = 0; cc < g.cg; cc++) {
                 int wBase = (oo * g.cg + cc) * g.kVol;
@@ -244,13 +269,13 @@ public final class JavaConvolution {
         }
     }
 
-    private static void parallel(int tasks, long work, IntConsumer body) {
+    private static void parallel(ParallelFor pf, int tasks, long work, IntConsumer body) {
         if (tasks <= 1 || work < PARALLEL_WORK) {
             for (int t = 0; t < tasks; t++) {
                 body.accept(t);
             }
         } else {
-            IntStream.range(0, tasks).parallel().forEach(body);
+            pf.run(tasks, body);
         }
     }
 }

@@ -26,6 +26,7 @@ public final class OpenMp {
     private static volatile int generation;
     private static final ThreadLocal<int[]> APPLIED = ThreadLocal.withInitial(() -> new int[] {0});
     private static final int DEFAULT_THREADS = defaultThreads();
+    private static boolean warned;
 
     private OpenMp() {
     }
@@ -58,13 +59,21 @@ public final class OpenMp {
 
     /**
      * Sets the OpenMP thread count for primitives started after this call, on every thread. Returns
-     * whether it can take effect (false on a JVM without the foreign function API).
+     * whether it takes effect (false on a JVM without the foreign function API, where only the first
+     * such call logs a warning). Asking for the current count does nothing, and loads nothing.
      */
     public static synchronized boolean setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("setThreads: thread count must be >= 1, got " + threads);
         }
+        if (threads == maxThreads()) {
+            return true;
+        }
         if (Native.SET == null) {
+            if (warned) {
+                return false;
+            }
+            warned = true;
             LOG.warn("Cannot change oneDNN's OpenMP thread count to {} on Java {}: needs Java 22+ ({}); "
                     + "set OMP_NUM_THREADS before starting the JVM instead", threads, Runtime.version().feature(),
                     Native.FAILURE);
