@@ -22,12 +22,14 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
 
+import java.util.function.Function;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.backend.cpu.dnnl.Dnnl;
+import org.vesalius.backend.cpu.dnnl.DnnlException;
 import org.vesalius.backend.cpu.dnnl.DnnlPrimitive;
 import org.vesalius.backend.cpu.dnnl.MemoryDescs;
 import org.vesalius.backend.cpu.dnnl.PrimitiveCache;
@@ -44,10 +46,13 @@ import org.vesalius.backend.cpu.dnnl.StridedView;
  * {@link PrimitiveCache} under a key made of the op, the layout mode, every dim and stride and the
  * params; the first call for a key builds the primitive and the reorders around it.
  *
- * <p>Layout: in {@link Layout#ANY} mode oneDNN picks its preferred layouts (blocked, e.g.
- * {@code nChw16c} on AVX-512) and tensors are reordered in and out; in {@link Layout#PLAIN} mode it
- * runs on row-major NCHW directly. {@code ANY} is the default: on this project's shapes it measured
- * faster (see backend-cpu/README.md). Override with {@code -Dvesalius.dnnl.convLayout=PLAIN}.
+ * <p>Layout: oneDNN's fast kernels do not run on PyTorch's NCHW. In {@link Layout#ANY} mode oneDNN
+ * picks its preferred layouts (blocked, e.g. {@code nChw16c} on AVX-512), in
+ * {@link Layout#CHANNELS_LAST} the activations are NHWC; either way tensors are reordered in and out
+ * around the primitive. {@link Layout#AUTO} (the default) times both once per configuration and keeps
+ * the faster; {@link Layout#PLAIN} runs on NCHW directly, which oneDNN 3.11 serves with a reference
+ * kernel 30-400x slower (measurements in backend-cpu/README.md). Override with
+ * {@code -Dvesalius.dnnl.convLayout=ANY|CHANNELS_LAST|PLAIN}.
  *
  * <p>Requirement beyond {@link ConvGeometry}: {@code padEnd > -stride} in every dim (oneDNN's own
  * rule); the backend trims the input first when a transposed convolution's output padding would
@@ -58,13 +63,20 @@ public final class DnnlConvolution {
 
     /** Which layouts the primitives compute in. */
     public enum Layout {
-        /** Row-major NCHW as stored: no reorders for contiguous tensors. */
+        /**
+         * Times {@link #ANY} and {@link #CHANNELS_LAST} on the first call for each configuration and
+         * keeps the faster (the default).
+         */
+        AUTO,
+        /** Row-major NCHW as stored: no reorders for contiguous tensors (slow in oneDNN 3.11: a reference kernel). */
         PLAIN,
         /** oneDNN's choice (blocked on AVX-512), with reorders to and from the stored layout. */
-        ANY
+        ANY,
+        /** Activations channels-last (NHWC), weights in oneDNN's choice. */
+        CHANNELS_LAST
     }
 
-    private static volatile Layout layout = Layout.valueOf(System.getProperty("vesalius.dnnl.convLayout", "ANY"));
+    private static volatile Layout layout = Layout.valueOf(System.getProperty("vesalius.dnnl.convLayout", "AUTO"));
 
     private DnnlConvolution() {
     }
@@ -91,13 +103,11 @@ public final class DnnlConvolution {
         Layout mode = layout;
         StridedView wg = grouped(g, w);
         PrimitiveKey key = key("conv_fwd", mode, g, x, wg, b, y);
+        long[] args = b != null ? new long[] {x.address(), wg.address(), b.address(), y.address()}
+                : new long[] {x.address(), wg.address(), y.address()};
         try (PrimitiveCache.Lease<ReorderedPrimitive> lease = PrimitiveCache.shared().acquire(key,
-                k -> buildForward(mode, g, x, wg, b, y))) {
-            if (b != null) {
-                lease.get().execute(x.address(), wg.address(), b.address(), y.address());
-            } else {
-                lease.get().execute(x.address(), wg.address(), y.address());
-            }
+                k -> build(mode, m -> buildForward(m, g, x, wg, b, y), args, g, "forward"))) {
+            lease.get().execute(args);
         }
     }
 
@@ -113,9 +123,10 @@ public final class DnnlConvolution {
         Layout mode = layout;
         StridedView wg = grouped(g, w);
         PrimitiveKey key = key("conv_bwd_data", mode, g, gx, wg, null, gy);
+        long[] args = {gy.address(), wg.address(), gx.address()};
         try (PrimitiveCache.Lease<ReorderedPrimitive> lease = PrimitiveCache.shared().acquire(key,
-                k -> buildBackwardData(mode, g, gy, wg, gx))) {
-            lease.get().execute(gy.address(), wg.address(), gx.address());
+                k -> build(mode, m -> buildBackwardData(m, g, gy, wg, gx), args, g, "backward data"))) {
+            lease.get().execute(args);
         }
     }
 
@@ -132,24 +143,71 @@ public final class DnnlConvolution {
         Layout mode = layout;
         StridedView wg = grouped(g, gw);
         PrimitiveKey key = key("conv_bwd_weights", mode, g, x, wg, gb, gy);
+        long[] args = gb != null ? new long[] {x.address(), gy.address(), wg.address(), gb.address()}
+                : new long[] {x.address(), gy.address(), wg.address()};
         try (PrimitiveCache.Lease<ReorderedPrimitive> lease = PrimitiveCache.shared().acquire(key,
-                k -> buildBackwardWeights(mode, g, x, gy, wg, gb))) {
-            if (gb != null) {
-                lease.get().execute(x.address(), gy.address(), wg.address(), gb.address());
-            } else {
-                lease.get().execute(x.address(), gy.address(), wg.address());
-            }
+                k -> build(mode, m -> buildBackwardWeights(m, g, x, gy, wg, gb), args, g, "backward weights"))) {
+            lease.get().execute(args);
         }
     }
 
     // ------------------------------------------------------------------ building primitives
 
+    /**
+     * The primitive for {@code mode}; for {@link Layout#AUTO} both candidates are built and run on the
+     * caller's tensors (outputs are overwritten anyway), once to warm up and once timed, and the faster
+     * is kept. Which layout wins depends on the shape and the CPU: channels-last (brgemm kernels) is
+     * faster for channel counts that are not multiples of the 16-channel blocks, blocked layouts for
+     * few input channels. The cost is paid once per configuration, on the cache miss.
+     */
+    private static ReorderedPrimitive build(Layout mode, Function<Layout, ReorderedPrimitive> builder, long[] args,
+                                            ConvGeometry g, String what) {
+        if (mode != Layout.AUTO) {
+            return builder.apply(mode);
+        }
+        ReorderedPrimitive best = builder.apply(Layout.ANY);
+        ReorderedPrimitive other;
+        try {
+            other = builder.apply(Layout.CHANNELS_LAST);
+        } catch (DnnlException e) {
+            if (!e.isUnimplemented()) {
+                best.close();
+                throw e;
+            }
+            return best;
+        }
+        try {
+            long tBlocked = timeOf(best, args);
+            long tChannelsLast = timeOf(other, args);
+            LOG.debug("conv {} {}: blocked {} us ({}), channels-last {} us ({})", what, g, tBlocked / 1000,
+                    best.primitive().implementation(), tChannelsLast / 1000, other.primitive().implementation());
+            if (tChannelsLast < tBlocked) {
+                ReorderedPrimitive t = best;
+                best = other;
+                other = t;
+            }
+        } catch (RuntimeException e) {
+            best.close();
+            other.close();
+            throw e;
+        }
+        other.close();
+        return best;
+    }
+
+    private static long timeOf(ReorderedPrimitive p, long[] args) {
+        p.execute(args);
+        long t0 = System.nanoTime();
+        p.execute(args);
+        return System.nanoTime() - t0;
+    }
+
     private static ReorderedPrimitive buildForward(Layout mode, ConvGeometry g, StridedView x, StridedView w,
                                                    StridedView b, StridedView y) {
-        dnnl_memory_desc src = primitiveDesc(mode, x);
-        dnnl_memory_desc wei = primitiveDesc(mode, w);
+        dnnl_memory_desc src = activationDesc(mode, x);
+        dnnl_memory_desc wei = weightDesc(mode, w);
         dnnl_memory_desc bias = b == null ? null : MemoryDescs.contiguous(dnnl_f32, g.o);
-        dnnl_memory_desc dst = primitiveDesc(mode, y);
+        dnnl_memory_desc dst = activationDesc(mode, y);
         dnnl_primitive_desc pd;
         try {
             pd = forwardDesc(g, src, wei, bias, dst);
@@ -169,9 +227,9 @@ public final class DnnlConvolution {
 
     private static ReorderedPrimitive buildBackwardData(Layout mode, ConvGeometry g, StridedView gy, StridedView w,
                                                         StridedView gx) {
-        dnnl_memory_desc diffSrc = primitiveDesc(mode, gx);
-        dnnl_memory_desc wei = primitiveDesc(mode, w);
-        dnnl_memory_desc diffDst = primitiveDesc(mode, gy);
+        dnnl_memory_desc diffSrc = activationDesc(mode, gx);
+        dnnl_memory_desc wei = weightDesc(mode, w);
+        dnnl_memory_desc diffDst = activationDesc(mode, gy);
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         dnnl_primitive_attr attr = DnnlPrimitive.newAttr();
         dnnl_primitive_desc hint = null;
@@ -198,10 +256,10 @@ public final class DnnlConvolution {
 
     private static ReorderedPrimitive buildBackwardWeights(Layout mode, ConvGeometry g, StridedView x, StridedView gy,
                                                            StridedView gw, StridedView gb) {
-        dnnl_memory_desc src = primitiveDesc(mode, x);
-        dnnl_memory_desc diffWei = primitiveDesc(mode, gw);
+        dnnl_memory_desc src = activationDesc(mode, x);
+        dnnl_memory_desc diffWei = weightDesc(mode, gw);
         dnnl_memory_desc diffBias = gb == null ? null : MemoryDescs.contiguous(dnnl_f32, g.o);
-        dnnl_memory_desc diffDst = primitiveDesc(mode, gy);
+        dnnl_memory_desc diffDst = activationDesc(mode, gy);
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         dnnl_primitive_attr attr = DnnlPrimitive.newAttr();
         dnnl_primitive_desc hint = null;
@@ -246,8 +304,27 @@ public final class DnnlConvolution {
     // ------------------------------------------------------------------ helpers
 
     /** The layout the primitive is asked to use for a tensor with the view's dims. */
-    private static dnnl_memory_desc primitiveDesc(Layout mode, StridedView v) {
-        return mode == Layout.ANY ? MemoryDescs.any(dnnl_f32, v.dims()) : MemoryDescs.contiguous(dnnl_f32, v.dims());
+    private static dnnl_memory_desc activationDesc(Layout mode, StridedView v) {
+        if (mode == Layout.CHANNELS_LAST) {
+            return MemoryDescs.strided(dnnl_f32, v.dims(), channelsLastStrides(v.dims()));
+        }
+        return weightDesc(mode, v);
+    }
+
+    private static dnnl_memory_desc weightDesc(Layout mode, StridedView v) {
+        return mode == Layout.PLAIN ? MemoryDescs.contiguous(dnnl_f32, v.dims()) : MemoryDescs.any(dnnl_f32, v.dims());
+    }
+
+    private static long[] channelsLastStrides(long[] dims) {
+        long[] s = new long[dims.length];
+        s[1] = 1;
+        long acc = dims[1];
+        for (int i = dims.length - 1; i >= 2; i--) {
+            s[i] = acc;
+            acc *= dims[i];
+        }
+        s[0] = acc;
+        return s;
     }
 
     /** oneDNN's grouped weights {@code [g, O/g, C/g, k...]}; the same memory as PyTorch's {@code [O, C/g, k...]}. */

@@ -105,6 +105,28 @@ public final class DnnlPrimitive implements AutoCloseable {
         return implementation;
     }
 
+    /** A readable name for a {@code DNNL_ARG_*} value, for logs. */
+    public static String argName(int kind) {
+        if (kind == org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC) {
+            return "src";
+        } else if (kind == org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST) {
+            return "dst";
+        } else if (kind == org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS) {
+            return "weights";
+        } else if (kind == org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS) {
+            return "bias";
+        } else if (kind == org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC) {
+            return "diff_src";
+        } else if (kind == org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST) {
+            return "diff_dst";
+        } else if (kind == org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS) {
+            return "diff_weights";
+        } else if (kind == org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS) {
+            return "diff_bias";
+        }
+        return "arg " + kind;
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -9,6 +9,8 @@ import java.util.List;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A primitive plus the reorders between the callers' layouts and the layouts it chose: inputs whose
@@ -17,6 +19,7 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * All of it is built once and cached as one unit.
  */
 public final class ReorderedPrimitive implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReorderedPrimitive.class);
     private final DnnlPrimitive main;
     private final int[] kinds;
     private final boolean[] outputs;
@@ -47,6 +50,14 @@ public final class ReorderedPrimitive implements AutoCloseable {
                     reorders[i] = outputs[i] ? reorder(primitiveMds[i], userMds[i]) : reorder(userMds[i], primitiveMds[i]);
                     bufferBytes[i] = MemoryDescs.bytes(primitiveMds[i]);
                 }
+            }
+            if (LOG.isDebugEnabled()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    sb.append(i == 0 ? "" : ", ").append(DnnlPrimitive.argName(kinds[i]))
+                            .append(reorders[i] == null ? " direct" : " reordered (" + bufferBytes[i] + " bytes)");
+                }
+                LOG.debug("{}: {}", main.implementation(), sb);
             }
         } catch (RuntimeException e) {
             // The builder frees the descriptors and main; only the reorders made so far are ours.

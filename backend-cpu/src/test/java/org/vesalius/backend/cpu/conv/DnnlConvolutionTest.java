@@ -32,7 +32,7 @@ class DnnlConvolutionTest {
 
     @AfterEach
     void restoreLayout() {
-        DnnlConvolution.setLayout(DnnlConvolution.Layout.ANY);
+        DnnlConvolution.setLayout(DnnlConvolution.Layout.AUTO);
     }
 
     /** One convolution configuration: shapes of x and w, params. */
@@ -101,7 +101,11 @@ class DnnlConvolutionTest {
         List<Arguments> out = new ArrayList<>();
         for (Case c : cs) {
             out.add(Arguments.of(c, DnnlConvolution.Layout.ANY));
+            out.add(Arguments.of(c, DnnlConvolution.Layout.CHANNELS_LAST));
         }
+        out.add(Arguments.of(cs.get(1), DnnlConvolution.Layout.AUTO));
+        out.add(Arguments.of(cs.get(6), DnnlConvolution.Layout.AUTO));
+        out.add(Arguments.of(cs.get(17), DnnlConvolution.Layout.AUTO));
         out.add(Arguments.of(cs.get(4), DnnlConvolution.Layout.PLAIN));
         out.add(Arguments.of(cs.get(9), DnnlConvolution.Layout.PLAIN));
         out.add(Arguments.of(cs.get(14), DnnlConvolution.Layout.PLAIN));
