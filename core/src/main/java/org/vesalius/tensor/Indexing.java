@@ -279,8 +279,7 @@ final class Indexing {
         Selection s = select(op, x, idx);
         Elementwise.checkSameDevice(op, x, values);
         int[] target = s.resultShape();
-        int[] b = Shapes.broadcast(op, values.shape, target);
-        if (!java.util.Arrays.equals(b, target)) {
+        if (!broadcastsTo(values.shape, target)) {
             throw new IllegalArgumentException(op + ": values of shape " + Shapes.str(values.shape)
                     + " cannot be broadcast to the indexed shape " + Shapes.str(target) + " (tensor of shape "
                     + Shapes.str(x.shape) + ", index of shape " + Shapes.str(idx.shape) + ")");
@@ -296,5 +295,19 @@ final class Indexing {
         column[0] = count;
         Tensor scatterIndex = s.positions.view(column).expand(srcShape);
         return scatter(s.rows, 0, scatterIndex, src, accumulate).view(x.shape);
+    }
+
+    /** Whether {@code from} broadcasts to exactly {@code to} (NumPy rules, no growth of {@code to}). */
+    private static boolean broadcastsTo(int[] from, int[] to) {
+        if (from.length > to.length) {
+            return false;
+        }
+        for (int i = 1; i <= from.length; i++) {
+            int f = from[from.length - i];
+            if (f != 1 && f != to[to.length - i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }
