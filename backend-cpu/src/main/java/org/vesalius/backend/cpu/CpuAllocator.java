@@ -22,7 +22,11 @@ final class CpuAllocator {
     private static final Logger LOG = LoggerFactory.getLogger(CpuAllocator.class);
     private static final long MIB = 1 << 20;
 
-    private final Map<Long, ArrayDeque<NativeBlock>> free = new HashMap<>();
+    /** Free blocks below 1 MiB by power-of-two class (index = log2 of the size). */
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<NativeBlock>[] small = new ArrayDeque[21];
+    /** Free blocks of 1 MiB and more, by size. */
+    private final Map<Long, ArrayDeque<NativeBlock>> large = new HashMap<>();
     private final AtomicLong live = new AtomicLong();
     private long cached;
     private final long cacheLimit;
@@ -57,11 +61,29 @@ final class CpuAllocator {
         return (bytes + MIB - 1) / MIB * MIB;
     }
 
+    /** The free list for a rounded size; callers hold the lock. */
+    private ArrayDeque<NativeBlock> queue(long size, boolean create) {
+        if (size < MIB) {
+            int k = Long.numberOfTrailingZeros(size);
+            ArrayDeque<NativeBlock> q = small[k];
+            if (q == null && create) {
+                q = small[k] = new ArrayDeque<>();
+            }
+            return q;
+        }
+        ArrayDeque<NativeBlock> q = large.get(size);
+        if (q == null && create) {
+            q = new ArrayDeque<>();
+            large.put(size, q);
+        }
+        return q;
+    }
+
     NativeBlock allocate(long bytes) {
         long size = roundSize(bytes);
         NativeBlock b = null;
         synchronized (this) {
-            ArrayDeque<NativeBlock> q = free.get(size);
+            ArrayDeque<NativeBlock> q = queue(size, false);
             if (q != null) {
                 b = q.pollLast();
                 if (b != null) {
@@ -87,7 +109,7 @@ final class CpuAllocator {
         live.addAndGet(-b.capacity);
         synchronized (this) {
             if (cached + b.capacity <= cacheLimit) {
-                free.computeIfAbsent(b.capacity, k -> new ArrayDeque<>()).addLast(b);
+                queue(b.capacity, true).addLast(b);
                 cached += b.capacity;
                 return;
             }
@@ -122,10 +144,16 @@ final class CpuAllocator {
     void emptyCache() {
         ArrayDeque<NativeBlock> all = new ArrayDeque<>();
         synchronized (this) {
-            for (ArrayDeque<NativeBlock> q : free.values()) {
+            for (ArrayDeque<NativeBlock> q : large.values()) {
                 all.addAll(q);
             }
-            free.clear();
+            large.clear();
+            for (ArrayDeque<NativeBlock> q : small) {
+                if (q != null) {
+                    all.addAll(q);
+                    q.clear();
+                }
+            }
             cached = 0;
         }
         for (NativeBlock b : all) {

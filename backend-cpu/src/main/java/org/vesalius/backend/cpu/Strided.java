@@ -40,6 +40,16 @@ final class Strided {
     /** The iteration over {@code ops}, which must all have the first operand's shape. */
     static Strided of(Tensor... ops) {
         int nops = ops.length;
+        if (dense(ops)) {
+            // the common case: every operand contiguous with the same element count, one long row
+            int[][] st = new int[nops][];
+            int[] base = new int[nops];
+            for (int k = 0; k < nops; k++) {
+                st[k] = UNIT;
+                base[k] = ops[k].offset();
+            }
+            return new Strided(new int[] {ops[0].numel()}, st, base);
+        }
         int[][] st = new int[nops][];
         int[] base = new int[nops];
         for (int k = 0; k < nops; k++) {
@@ -47,6 +57,18 @@ final class Strided {
             base[k] = ops[k].offset();
         }
         return raw(ops[0].shape(), st, base);
+    }
+
+    private static final int[] UNIT = {1};
+
+    private static boolean dense(Tensor[] ops) {
+        int n = ops[0].numel();
+        for (Tensor t : ops) {
+            if (t.numel() != n || !t.isContiguous()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The iteration over a shape with one stride array and base offset per operand. */
