@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.vesalius.backend.Backends;
 
 class FitMnistMlpTest {
 
@@ -25,7 +26,11 @@ class FitMnistMlpTest {
         // 2,000 digits for 2 epochs: a few seconds, yet well past the 10% a guess would get
         FitMnistMlp.Config c = new FitMnistMlp.Config(2000, 2000, 2, 64, 64, 0.1, 7);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        long before = Backends.cpu().liveBytes();
         FitMnistMlp.Result r = FitMnistMlp.run(c, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        // the run's scopes free everything it allocated (the GC cleaner can only lower the count further)
+        long after = Backends.cpu().liveBytes();
+        assertTrue(after <= before, "native memory before " + before + " bytes, after " + after);
         assertTrue(r.testAccuracy() > 0.7, "test accuracy " + r.testAccuracy());
         assertTrue(r.epochLosses().get(1) < r.epochLosses().get(0), "loss should fall: " + r.epochLosses());
         assertTrue(r.finalLoss() < Math.log(10) / 2, "final loss " + r.finalLoss());
