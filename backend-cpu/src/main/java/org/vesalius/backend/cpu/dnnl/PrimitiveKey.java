@@ -65,6 +65,7 @@ public final class PrimitiveKey {
             this.op = op;
         }
 
+        /** Appends one number. */
         public Builder add(long v) {
             if (size == values.length) {
                 values = Arrays.copyOf(values, size * 2);
@@ -73,10 +74,12 @@ public final class PrimitiveKey {
             return this;
         }
 
+        /** Appends a flag as 0 or 1. */
         public Builder add(boolean v) {
             return add(v ? 1 : 0);
         }
 
+        /** Appends an array, length first. */
         public Builder add(long[] vs) {
             add(vs.length);
             for (long v : vs) {
@@ -85,6 +88,7 @@ public final class PrimitiveKey {
             return this;
         }
 
+        /** Appends an array, length first. */
         public Builder add(int[] vs) {
             add(vs.length);
             for (int v : vs) {
@@ -93,6 +97,7 @@ public final class PrimitiveKey {
             return this;
         }
 
+        /** The finished key. */
         public PrimitiveKey build() {
             return new PrimitiveKey(op, Arrays.copyOf(values, size));
         }

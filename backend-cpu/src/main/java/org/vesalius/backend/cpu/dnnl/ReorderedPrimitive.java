@@ -130,6 +130,7 @@ public final class ReorderedPrimitive implements AutoCloseable {
                         .arg(DNNL_ARG_TO, userMds[i], addresses[i]).run();
             }
         }
+        ThreadBuffers.trim();
     }
 
     @Override

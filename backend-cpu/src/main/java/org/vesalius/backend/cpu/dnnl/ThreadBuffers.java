@@ -4,14 +4,16 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Growable, 64-byte aligned native buffers owned by one thread: slot 0 holds primitive scratchpads,
- * the others hold tensors reordered into a primitive's preferred layout. A slot only grows (to the
- * largest size the thread has needed) and is freed when the thread is gone, so steady-state training
- * allocates nothing here.
+ * the others hold tensors reordered into a primitive's preferred layout. A slot grows to the largest
+ * size the thread has needed and is kept, so steady-state training allocates nothing here; slots
+ * above {@code vesalius.dnnl.retainBytes} (default 64 MiB; large 3-d volumes) are freed after each
+ * use instead, and everything is freed when the thread is gone.
  */
 final class ThreadBuffers {
     static final int SCRATCHPAD = 0;
     static final int SLOTS = 16;
     private static final int ALIGN = 64;
+    private static final long RETAIN = Long.getLong("vesalius.dnnl.retainBytes", 64L << 20);
     private static final ThreadLocal<ThreadBuffers> LOCAL = ThreadLocal.withInitial(ThreadBuffers::new);
 
     /** Owns the malloc'd blocks; separate from ThreadBuffers so the cleaner does not keep it reachable. */
@@ -61,12 +63,15 @@ final class ThreadBuffers {
         return aligned[slot];
     }
 
-    /** Bytes this thread holds in all slots. */
-    static long heldBytes() {
-        long total = 0;
-        for (long c : LOCAL.get().capacity) {
-            total += c;
+    /** Frees this thread's slots that are larger than the retain limit. */
+    static void trim() {
+        ThreadBuffers b = LOCAL.get();
+        for (int i = 0; i < SLOTS; i++) {
+            if (b.capacity[i] > RETAIN) {
+                b.blocks.free(i);
+                b.capacity[i] = 0;
+                b.aligned[i] = 0;
+            }
         }
-        return total;
     }
 }
