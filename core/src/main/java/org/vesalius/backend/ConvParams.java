@@ -68,38 +68,47 @@ public final class ConvParams {
         return stride.length;
     }
 
+    /** Stride per spatial dim (a copy). */
     public int[] stride() {
         return stride.clone();
     }
 
+    /** Zeros before each spatial dim (a copy). */
     public int[] padBegin() {
         return padBegin.clone();
     }
 
+    /** Zeros after each spatial dim, negative to trim (a copy). */
     public int[] padEnd() {
         return padEnd.clone();
     }
 
+    /** Dilation per spatial dim, 1 = dense (a copy). */
     public int[] dilation() {
         return dilation.clone();
     }
 
+    /** Number of channel groups. */
     public int groups() {
         return groups;
     }
 
+    /** Stride along spatial dim {@code d}. */
     public int stride(int d) {
         return stride[d];
     }
 
+    /** Zeros before spatial dim {@code d}. */
     public int padBegin(int d) {
         return padBegin[d];
     }
 
+    /** Zeros after spatial dim {@code d}. */
     public int padEnd(int d) {
         return padEnd[d];
     }
 
+    /** Dilation along spatial dim {@code d}. */
     public int dilation(int d) {
         return dilation[d];
     }

@@ -1605,7 +1605,7 @@ public final class Tensor implements AutoCloseable {
      * @param bias {@code [O]}, or null
      */
     public Tensor convTranspose1d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding, int groups,
-                                   int[] dilation) {
+            int[] dilation) {
         return Convolution.convTranspose(1, this, weight, bias, stride, padding, outputPadding, groups, dilation);
     }
 
@@ -1656,7 +1656,7 @@ public final class Tensor implements AutoCloseable {
      * @param bias {@code [O]}, or null
      */
     public Tensor convTranspose2d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding, int groups,
-                                   int[] dilation) {
+            int[] dilation) {
         return Convolution.convTranspose(2, this, weight, bias, stride, padding, outputPadding, groups, dilation);
     }
 
@@ -1707,7 +1707,7 @@ public final class Tensor implements AutoCloseable {
      * @param bias {@code [O]}, or null
      */
     public Tensor convTranspose3d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding, int groups,
-                                   int[] dilation) {
+            int[] dilation) {
         return Convolution.convTranspose(3, this, weight, bias, stride, padding, outputPadding, groups, dilation);
     }
 

@@ -29,6 +29,7 @@ public final class CpuBackend implements Backend {
         boolean ok;
         try {
             CpuMatmul.init(Parallel.threads());
+            CpuConvolution.setThreads(Parallel.threads());
             LOG.debug("CPU backend: {} threads, OpenBLAS core {}", Parallel.threads(), CpuMatmul.config());
             ok = true;
         } catch (LinkageError e) {

@@ -67,22 +67,27 @@ public final class ConvGeometry {
         return new ConvGeometry(x[0], x[1], w[0], in, out, k, params);
     }
 
+    /** Stride, padding, dilation and groups. */
     public ConvParams params() {
         return params;
     }
 
+    /** 1, 2 or 3. */
     public int spatialDims() {
         return in.length;
     }
 
+    /** {@code [N, C, *in]}. */
     public int[] inputShape() {
         return shape(n, c, in);
     }
 
+    /** {@code [O, C/groups, *k]}. */
     public int[] weightShape() {
         return shape(o, c / groups, k);
     }
 
+    /** {@code [N, O, *out]}. */
     public int[] outputShape() {
         return shape(n, o, out);
     }

@@ -86,6 +86,7 @@ public final class DnnlConvolution {
         layout = l;
     }
 
+    /** The layout mode new primitives are built in. */
     public static Layout layout() {
         return layout;
     }

@@ -75,6 +75,7 @@ public final class DnnlPrimitive implements AutoCloseable {
         return attr;
     }
 
+    /** Frees an attribute from {@link #newAttr()}; null is ignored. */
     public static void destroyAttr(dnnl_primitive_attr attr) {
         if (attr != null && !attr.isNull()) {
             dnnl_primitive_attr_destroy(attr);
@@ -91,6 +92,7 @@ public final class DnnlPrimitive implements AutoCloseable {
         return pd;
     }
 
+    /** The native primitive, for {@code dnnl_primitive_execute}. */
     public dnnl_primitive handle() {
         return primitive;
     }

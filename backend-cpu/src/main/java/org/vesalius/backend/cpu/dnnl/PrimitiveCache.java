@@ -133,6 +133,7 @@ public final class PrimitiveCache {
         }
     }
 
+    /** The most entries kept. */
     public int capacity() {
         synchronized (lock) {
             return capacity;

@@ -11,6 +11,7 @@ public final class StridedView {
     private final long[] dims;
     private final long[] strides;
 
+    /** A view of {@code dims} with {@code strides} (elements, outermost first) starting at {@code address}. */
     public StridedView(long address, long[] dims, long[] strides) {
         if (dims.length != strides.length) {
             throw new IllegalArgumentException("StridedView: " + dims.length + " dims but " + strides.length + " strides");
@@ -40,26 +41,32 @@ public final class StridedView {
         return new StridedView(address, d, MemoryDescs.contiguousStrides(d));
     }
 
+    /** Address of the first element. */
     public long address() {
         return address;
     }
 
+    /** Number of dims. */
     public int rank() {
         return dims.length;
     }
 
+    /** The dims (a copy). */
     public long[] dims() {
         return dims.clone();
     }
 
+    /** The strides in elements (a copy). */
     public long[] strides() {
         return strides.clone();
     }
 
+    /** Size of dim {@code i}. */
     public long dim(int i) {
         return dims[i];
     }
 
+    /** Stride of dim {@code i}, in elements. */
     public long stride(int i) {
         return strides[i];
     }
