@@ -21,6 +21,12 @@ interface ParallelRange {
      */
     void run(int count, long costPerItem, Body body);
 
+    /** The backend's worker pool ({@link Parallel}), splitting only when each part gets enough work. */
+    ParallelRange POOL = (count, cost, body) -> {
+        long grain = Math.max(1, Parallel.GRAIN / Math.max(cost, 1));
+        Parallel.range(count, grain, (from, to) -> body.run((int) from, (int) to));
+    };
+
     /** Everything on the calling thread. */
     ParallelRange SERIAL = (count, cost, body) -> {
         if (count > 0) {
