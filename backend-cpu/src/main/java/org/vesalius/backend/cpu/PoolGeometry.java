@@ -28,6 +28,16 @@ final class PoolGeometry {
     final int[] divD;
     final int[] divH;
     final int[] divW;
+    /** Nominal window width in W (0 for adaptive windows, which vary). */
+    final int kernelW;
+    /**
+     * The output columns {@code [fullLoW, fullHiW)} whose windows lie wholly inside the input in W
+     * ({@code kernelW} taps from {@code firstW}): the kernels' unrolled paths run there.
+     */
+    final int fullLoW;
+    final int fullHiW;
+    /** Most window rows (depth x height taps) of any output, to size the row table. */
+    final int maxRows;
     /** Average pooling: a fixed divisor, or 0. */
     final int divisorOverride;
     /**
@@ -36,7 +46,7 @@ final class PoolGeometry {
      */
     final boolean divideInTurn;
 
-    private PoolGeometry(int[] in, int[] out, int[] dil, int[][] first, int[][] count, int[][] div,
+    private PoolGeometry(int[] in, int[] out, int[] dil, int[][] first, int[][] count, int[][] div, int kernelW,
                          int divisorOverride, boolean divideInTurn) {
         inD = in[0];
         inH = in[1];
@@ -58,6 +68,40 @@ final class PoolGeometry {
         divW = div[2];
         this.divisorOverride = divisorOverride;
         this.divideInTurn = divideInTurn;
+        this.kernelW = kernelW;
+        int lo = 0;
+        while (lo < outW && countW[lo] != kernelW) {
+            lo++;
+        }
+        int hi = lo;
+        while (hi < outW && countW[hi] == kernelW) {
+            hi++;
+        }
+        fullLoW = kernelW == 0 ? 0 : lo;
+        fullHiW = kernelW == 0 ? 0 : hi;
+        maxRows = max(countD) * max(countH);
+    }
+
+    /**
+     * Fills {@code rows} with the plane offset of each window row (depth tap, height tap) of output
+     * row {@code (od, oh)}, at column 0; returns how many.
+     */
+    int rowBases(int od, int oh, int[] rows) {
+        int n = 0;
+        int d0 = firstD[od];
+        int h0 = firstH[oh];
+        for (int a = 0; a < countD[od]; a++) {
+            int plane = (d0 + a * dilD) * inH;
+            for (int b = 0; b < countH[oh]; b++) {
+                rows[n++] = (plane + h0 + b * dilH) * inW;
+            }
+        }
+        return n;
+    }
+
+    /** Offset of the first valid (depth, height) position of output row (od, oh), even when it has no taps. */
+    int firstRow(int od, int oh) {
+        return (firstD[od] * inH + firstH[oh]) * inW;
     }
 
     int inPlane() {
@@ -129,7 +173,7 @@ final class PoolGeometry {
                 }
             }
         }
-        return new PoolGeometry(in, out, dil, first, count, div, avg ? p.divisorOverride() : 0, false);
+        return new PoolGeometry(in, out, dil, first, count, div, p.kernel(n - 1), avg ? p.divisorOverride() : 0, false);
     }
 
     /** Windows of adaptive pooling: output {@code i} of a dim covers {@code [floor(i*in/out), ceil((i+1)*in/out))}. */
@@ -148,6 +192,6 @@ final class PoolGeometry {
                 count[d][o] = (int) (hi - lo);
             }
         }
-        return new PoolGeometry(in, out, new int[] {1, 1, 1}, first, count, count, 0, true);
+        return new PoolGeometry(in, out, new int[] {1, 1, 1}, first, count, count, 0, 0, true);
     }
 }

@@ -24,9 +24,10 @@ final class PoolKernelsF64 {
             double[] in = NnScratch.doubles(0, inP);
             double[] out = NnScratch.doubles(1, outP);
             long[] ix = idx == null ? null : NnScratch.longs(0, outP);
+            int[] rows = new int[g.maxRows];
             for (int p = p0; p < p1; p++) {
                 x.get(xOff + p * inP, in, 0, inP);
-                maxPlane(in, out, ix, g);
+                maxPlane(in, out, ix, g, rows);
                 y.put(yOff + p * outP, out, 0, outP);
                 if (ix != null) {
                     idx.put(idxOff + p * outP, ix, 0, outP);
@@ -35,42 +36,153 @@ final class PoolKernelsF64 {
         });
     }
 
-    static void maxPlane(double[] x, double[] y, long[] ix, PoolGeometry g) {
-        int h = g.inH;
-        int w = g.inW;
+    static void maxPlane(double[] x, double[] y, long[] ix, PoolGeometry g, int[] rows) {
+        int outW = g.outW;
+        int lo = g.fullLoW;
+        int hi = g.fullHiW;
+        // windows 2 or 3 wide (the usual 2x2, 3x3, 2x2x2) get unrolled loops away from the edges
+        boolean unrolled = g.dilW == 1 && (g.kernelW == 2 || g.kernelW == 3);
         int o = 0;
         for (int od = 0; od < g.outD; od++) {
-            int d0 = g.firstD[od];
-            int nd = g.countD[od];
-            for (int oh = 0; oh < g.outH; oh++) {
-                int h0 = g.firstH[oh];
-                int nh = g.countH[oh];
-                for (int ow = 0; ow < g.outW; ow++, o++) {
-                    int w0 = g.firstW[ow];
-                    int nw = g.countW[ow];
-                    // PyTorch starts from the window's first valid position, so an all -inf window
-                    // still points inside it
-                    int best = (d0 * h + h0) * w + w0;
-                    double m = Double.NEGATIVE_INFINITY;
-                    for (int a = 0; a < nd; a++) {
-                        int plane = (d0 + a * g.dilD) * h;
-                        for (int b = 0; b < nh; b++) {
-                            int row = (plane + h0 + b * g.dilH) * w + w0;
-                            for (int c = 0; c < nw; c++) {
-                                int i = row + c * g.dilW;
-                                double v = x[i];
-                                if (v > m || v != v) {
-                                    m = v;
-                                    best = i;
-                                }
-                            }
-                        }
+            for (int oh = 0; oh < g.outH; oh++, o += outW) {
+                int nr = g.rowBases(od, oh, rows);
+                int first = g.firstRow(od, oh);
+                if (unrolled && nr > 0) {
+                    maxColumns(x, y, ix, o, 0, lo, rows, nr, first, g);
+                    if (g.kernelW == 2) {
+                        maxWidth2(x, y, ix, o, lo, hi, rows, nr, g.firstW);
+                    } else {
+                        maxWidth3(x, y, ix, o, lo, hi, rows, nr, g.firstW);
                     }
-                    y[o] = m;
-                    if (ix != null) {
-                        ix[o] = best;
+                    maxColumns(x, y, ix, o, hi, outW, rows, nr, first, g);
+                } else {
+                    maxColumns(x, y, ix, o, 0, outW, rows, nr, first, g);
+                }
+            }
+        }
+    }
+
+    /** Output columns {@code [from, to)} of one output row (at {@code o}), any window. */
+    private static void maxColumns(double[] x, double[] y, long[] ix, int o, int from, int to, int[] rows, int nr,
+                                   int first, PoolGeometry g) {
+        int[] firstW = g.firstW;
+        int[] countW = g.countW;
+        int dw = g.dilW;
+        for (int ow = from; ow < to; ow++) {
+            int w0 = firstW[ow];
+            int nw = countW[ow];
+            // PyTorch starts from the window's first valid position, so an all -inf window still
+            // points inside it
+            int best = first + w0;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int t = 0; t < nr; t++) {
+                int i = rows[t] + w0;
+                for (int c = 0; c < nw; c++, i += dw) {
+                    double v = x[i];
+                    if (v > m || v != v) {
+                        m = v;
+                        best = i;
                     }
                 }
+            }
+            y[o + ow] = m;
+            if (ix != null) {
+                ix[o + ow] = best;
+            }
+        }
+    }
+
+    /**
+     * Interior columns of windows 2 wide. Taps are visited in PyTorch's order and the first one
+     * seeds the maximum, which gives the same ties (first wins) and NaN handling (last NaN wins).
+     */
+    private static void maxWidth2(double[] x, double[] y, long[] ix, int o, int from, int to, int[] rows, int nr,
+                                  int[] firstW) {
+        int r0 = rows[0];
+        int r1 = nr > 1 ? rows[1] : 0;
+        for (int ow = from; ow < to; ow++) {
+            int w0 = firstW[ow];
+            int i = r0 + w0;
+            double m = x[i];
+            int best = i;
+            double v = x[i + 1];
+            if (v > m || v != v) {
+                m = v;
+                best = i + 1;
+            }
+            if (nr == 2) {
+                i = r1 + w0;
+                v = x[i];
+                if (v > m || v != v) {
+                    m = v;
+                    best = i;
+                }
+                v = x[i + 1];
+                if (v > m || v != v) {
+                    m = v;
+                    best = i + 1;
+                }
+            } else {
+                for (int t = 1; t < nr; t++) {
+                    i = rows[t] + w0;
+                    v = x[i];
+                    if (v > m || v != v) {
+                        m = v;
+                        best = i;
+                    }
+                    v = x[i + 1];
+                    if (v > m || v != v) {
+                        m = v;
+                        best = i + 1;
+                    }
+                }
+            }
+            y[o + ow] = m;
+            if (ix != null) {
+                ix[o + ow] = best;
+            }
+        }
+    }
+
+    /** Interior columns of windows 3 wide; see {@link #maxWidth2}. */
+    private static void maxWidth3(double[] x, double[] y, long[] ix, int o, int from, int to, int[] rows, int nr,
+                                  int[] firstW) {
+        for (int ow = from; ow < to; ow++) {
+            int w0 = firstW[ow];
+            int i = rows[0] + w0;
+            double m = x[i];
+            int best = i;
+            double v = x[i + 1];
+            if (v > m || v != v) {
+                m = v;
+                best = i + 1;
+            }
+            v = x[i + 2];
+            if (v > m || v != v) {
+                m = v;
+                best = i + 2;
+            }
+            for (int t = 1; t < nr; t++) {
+                i = rows[t] + w0;
+                v = x[i];
+                if (v > m || v != v) {
+                    m = v;
+                    best = i;
+                }
+                v = x[i + 1];
+                if (v > m || v != v) {
+                    m = v;
+                    best = i + 1;
+                }
+                v = x[i + 2];
+                if (v > m || v != v) {
+                    m = v;
+                    best = i + 2;
+                }
+            }
+            y[o + ow] = m;
+            if (ix != null) {
+                ix[o + ow] = best;
             }
         }
     }
@@ -107,40 +219,71 @@ final class PoolKernelsF64 {
         par.run(planes, (long) outP * g.maxTaps() + inP, (p0, p1) -> {
             double[] in = NnScratch.doubles(0, inP);
             double[] out = NnScratch.doubles(1, outP);
+            int[] rows = new int[g.maxRows];
             for (int p = p0; p < p1; p++) {
                 x.get(xOff + p * inP, in, 0, inP);
-                avgPlane(in, out, g);
+                avgPlane(in, out, g, rows);
                 y.put(yOff + p * outP, out, 0, outP);
             }
         });
     }
 
-    static void avgPlane(double[] x, double[] y, PoolGeometry g) {
-        int h = g.inH;
-        int w = g.inW;
+    static void avgPlane(double[] x, double[] y, PoolGeometry g, int[] rows) {
+        int outW = g.outW;
+        int lo = g.fullLoW;
+        int hi = g.fullHiW;
+        boolean unrolled = g.kernelW == 2 || g.kernelW == 3;
         int o = 0;
         for (int od = 0; od < g.outD; od++) {
-            int d0 = g.firstD[od];
-            int nd = g.countD[od];
-            for (int oh = 0; oh < g.outH; oh++) {
-                int h0 = g.firstH[oh];
-                int nh = g.countH[oh];
-                for (int ow = 0; ow < g.outW; ow++, o++) {
-                    int w0 = g.firstW[ow];
-                    int nw = g.countW[ow];
-                    double sum = 0;
-                    for (int a = 0; a < nd; a++) {
-                        int plane = (d0 + a) * h;
-                        for (int b = 0; b < nh; b++) {
-                            int row = (plane + h0 + b) * w + w0;
-                            for (int c = 0; c < nw; c++) {
-                                sum += x[row + c];
-                            }
-                        }
-                    }
-                    y[o] = nd * nh * nw == 0 ? 0 : divide(sum, g, od, oh, ow);
+            for (int oh = 0; oh < g.outH; oh++, o += outW) {
+                int nr = g.rowBases(od, oh, rows);
+                if (unrolled && nr > 0) {
+                    avgColumns(x, y, o, 0, lo, rows, nr, g, od, oh);
+                    avgWidth(x, y, o, lo, hi, rows, nr, g, od, oh);
+                    avgColumns(x, y, o, hi, outW, rows, nr, g, od, oh);
+                } else {
+                    avgColumns(x, y, o, 0, outW, rows, nr, g, od, oh);
                 }
             }
+        }
+    }
+
+    /** Output columns {@code [from, to)} of one output row, any window; sums in PyTorch's order. */
+    private static void avgColumns(double[] x, double[] y, int o, int from, int to, int[] rows, int nr, PoolGeometry g,
+                                   int od, int oh) {
+        int[] firstW = g.firstW;
+        int[] countW = g.countW;
+        for (int ow = from; ow < to; ow++) {
+            int w0 = firstW[ow];
+            int nw = countW[ow];
+            double sum = 0;
+            for (int t = 0; t < nr; t++) {
+                int i = rows[t] + w0;
+                for (int c = 0; c < nw; c++) {
+                    sum += x[i + c];
+                }
+            }
+            y[o + ow] = nr * nw == 0 ? 0 : divide(sum, g, od, oh, ow);
+        }
+    }
+
+    /** Interior columns of windows 2 or 3 wide. */
+    private static void avgWidth(double[] x, double[] y, int o, int from, int to, int[] rows, int nr, PoolGeometry g,
+                                 int od, int oh) {
+        int[] firstW = g.firstW;
+        boolean three = g.kernelW == 3;
+        for (int ow = from; ow < to; ow++) {
+            int w0 = firstW[ow];
+            double sum = 0;
+            for (int t = 0; t < nr; t++) {
+                int i = rows[t] + w0;
+                sum += x[i];
+                sum += x[i + 1];
+                if (three) {
+                    sum += x[i + 2];
+                }
+            }
+            y[o + ow] = divide(sum, g, od, oh, ow);
         }
     }
 
@@ -162,39 +305,34 @@ final class PoolKernelsF64 {
         par.run(planes, (long) outP * g.maxTaps() + inP, (p0, p1) -> {
             double[] go = NnScratch.doubles(0, outP);
             double[] gi = NnScratch.doubles(1, inP);
+            int[] rows = new int[g.maxRows];
             for (int p = p0; p < p1; p++) {
                 gy.get(gyOff + p * outP, go, 0, outP);
                 Arrays.fill(gi, 0, inP, 0);
-                avgPlaneBackward(go, gi, g);
+                avgPlaneBackward(go, gi, g, rows);
                 gx.put(gxOff + p * inP, gi, 0, inP);
             }
         });
     }
 
-    static void avgPlaneBackward(double[] gy, double[] gx, PoolGeometry g) {
-        int h = g.inH;
-        int w = g.inW;
+    static void avgPlaneBackward(double[] gy, double[] gx, PoolGeometry g, int[] rows) {
+        int[] firstW = g.firstW;
+        int[] countW = g.countW;
         int o = 0;
         for (int od = 0; od < g.outD; od++) {
-            int d0 = g.firstD[od];
-            int nd = g.countD[od];
             for (int oh = 0; oh < g.outH; oh++) {
-                int h0 = g.firstH[oh];
-                int nh = g.countH[oh];
+                int nr = g.rowBases(od, oh, rows);
                 for (int ow = 0; ow < g.outW; ow++, o++) {
-                    int w0 = g.firstW[ow];
-                    int nw = g.countW[ow];
-                    if (nd * nh * nw == 0) {
+                    int w0 = firstW[ow];
+                    int nw = countW[ow];
+                    if (nr * nw == 0) {
                         continue;
                     }
                     double delta = divide(gy[o], g, od, oh, ow);
-                    for (int a = 0; a < nd; a++) {
-                        int plane = (d0 + a) * h;
-                        for (int b = 0; b < nh; b++) {
-                            int row = (plane + h0 + b) * w + w0;
-                            for (int c = 0; c < nw; c++) {
-                                gx[row + c] += delta;
-                            }
+                    for (int t = 0; t < nr; t++) {
+                        int i = rows[t] + w0;
+                        for (int c = 0; c < nw; c++) {
+                            gx[i + c] += delta;
                         }
                     }
                 }
