@@ -159,6 +159,37 @@ class NormalizationTest {
         gradCheck(in -> in[0].groupNorm(1).sum(new int[] {2, 3}, false), leaf(6, 1, 1, 65, 65));
     }
 
+    /**
+     * The fused backward kernels against the composite formulas that createGraph uses, on shapes
+     * whose rows and planes span several of the kernels' chunks (too large for finite differences).
+     */
+    @Test
+    void fusedBackwardAgreesWithTheCompositeOnLargeInputs() {
+        java.util.function.BiConsumer<java.util.function.Function<Tensor[], Tensor>, Tensor[]> compare = (f, in) -> {
+            Tensor y = f.apply(in);
+            Tensor g = Tensor.randn(DType.FLOAT64, Device.CPU, new Generator(99), y.shape());
+            Tensor[] fused = org.vesalius.autograd.Autograd.grad(new Tensor[] {y}, in, new Tensor[] {g}, true, false,
+                    false);
+            Tensor[] composite = org.vesalius.autograd.Autograd.grad(new Tensor[] {y}, in, new Tensor[] {g}, true, true,
+                    false);
+            for (int i = 0; i < in.length; i++) {
+                double[] a = fused[i].toDoubleArray();
+                double[] b = composite[i].toDoubleArray();
+                for (int j = 0; j < a.length; j++) {
+                    assertEquals(b[j], a[j], 1e-9 * Math.max(1, Math.abs(b[j])), "input " + i + " element " + j);
+                }
+            }
+        };
+        compare.accept(in -> in[0].layerNorm(new int[] {3, 50, 40}, in[1], in[2], 1e-5),
+                new Tensor[] {leaf(81, 3, 3, 50, 40), leaf(82, 3, 50, 40), leaf(83, 3, 50, 40)});
+        compare.accept(in -> in[0].groupNorm(2, in[1], in[2], 1e-5),
+                new Tensor[] {leaf(84, 2, 4, 60, 50), leaf(85, 4), leaf(86, 4)});
+        compare.accept(in -> in[0].batchNorm(null, null, in[1], in[2], true),
+                new Tensor[] {leaf(87, 3, 5, 70, 70), leaf(88, 5), leaf(89, 5)});
+        compare.accept(in -> in[0].batchNorm(null, null, in[1], in[2], true),
+                new Tensor[] {leaf(90, 300, 7), leaf(91, 7), leaf(92, 7)});
+    }
+
     // ------------------------------------------------------------------ gradients
 
     @Test

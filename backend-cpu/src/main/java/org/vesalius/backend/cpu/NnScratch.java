@@ -10,7 +10,7 @@ final class NnScratch {
     /** Elements per chunk for kernels that stream through memory. */
     static final int CHUNK = 4096;
 
-    private static final int SLOTS = 4;
+    private static final int SLOTS = 8;
     private static final int MAX_KEPT = 1 << 20;
 
     private static final ThreadLocal<NnScratch> LOCAL = ThreadLocal.withInitial(NnScratch::new);

@@ -145,24 +145,26 @@ final class NormKernelsF32 {
 
     /**
      * Adds {@code sum(a - shift)} to {@code acc[at]} and {@code sum((a - shift)^2)} to
-     * {@code acc[at + 1]} over {@code a[from, to)}. Independent partial sums keep the adds from
-     * waiting on each other.
+     * {@code acc[at + 1]} over {@code a[from, to)}. Four independent partial sums in the data's type
+     * keep the adds from waiting on each other (the JIT does not vectorize reductions); a run is at
+     * most one chunk long, and the caller accumulates runs in double.
      */
     private static void shiftedSums(float[] a, int from, int to, double shift, double[] acc, int at) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double q0 = 0;
-        double q1 = 0;
-        double q2 = 0;
-        double q3 = 0;
+        float sh = (float) shift;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float q0 = 0;
+        float q1 = 0;
+        float q2 = 0;
+        float q3 = 0;
         int i = from;
         for (; i + 3 < to; i += 4) {
-            double d0 = a[i] - shift;
-            double d1 = a[i + 1] - shift;
-            double d2 = a[i + 2] - shift;
-            double d3 = a[i + 3] - shift;
+            float d0 = a[i] - sh;
+            float d1 = a[i + 1] - sh;
+            float d2 = a[i + 2] - sh;
+            float d3 = a[i + 3] - sh;
             s0 += d0;
             s1 += d1;
             s2 += d2;
@@ -173,12 +175,12 @@ final class NormKernelsF32 {
             q3 += d3 * d3;
         }
         for (; i < to; i++) {
-            double d = a[i] - shift;
+            float d = a[i] - sh;
             s0 += d;
             q0 += d * d;
         }
-        acc[at] += (s0 + s1) + (s2 + s3);
-        acc[at + 1] += (q0 + q1) + (q2 + q3);
+        acc[at] += ((double) s0 + s1) + ((double) s2 + s3);
+        acc[at + 1] += ((double) q0 + q1) + ((double) q2 + q3);
     }
 
     /** {@code y = x * scale[ch] + shift[ch]} over x viewed as [n, c, s]; y may be x. */
@@ -238,28 +240,41 @@ final class NormKernelsF32 {
         });
     }
 
-    /** Adds {@code sum(g)} to {@code acc[at]} and {@code sum(g * (x - mean))} to {@code acc[at + 1]}. */
+    /**
+     * Adds {@code sum(g)} to {@code acc[at]} and {@code sum(g * (x - mean))} to {@code acc[at + 1]},
+     * with independent partial sums as in {@link #shiftedSums}.
+     */
     private static void gradSums(float[] g, float[] x, int from, int to, double mean, double[] acc, int at) {
-        double s0 = 0;
-        double s1 = 0;
-        double q0 = 0;
-        double q1 = 0;
+        float mu = (float) mean;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float q0 = 0;
+        float q1 = 0;
+        float q2 = 0;
+        float q3 = 0;
         int i = from;
-        for (; i + 1 < to; i += 2) {
-            double g0 = g[i];
-            double g1 = g[i + 1];
+        for (; i + 3 < to; i += 4) {
+            float g0 = g[i];
+            float g1 = g[i + 1];
+            float g2 = g[i + 2];
+            float g3 = g[i + 3];
             s0 += g0;
             s1 += g1;
-            q0 += g0 * (x[i] - mean);
-            q1 += g1 * (x[i + 1] - mean);
+            s2 += g2;
+            s3 += g3;
+            q0 += g0 * (x[i] - mu);
+            q1 += g1 * (x[i + 1] - mu);
+            q2 += g2 * (x[i + 2] - mu);
+            q3 += g3 * (x[i + 3] - mu);
         }
-        if (i < to) {
-            double g0 = g[i];
-            s0 += g0;
-            q0 += g0 * (x[i] - mean);
+        for (; i < to; i++) {
+            s0 += g[i];
+            q0 += g[i] * (x[i] - mu);
         }
-        acc[at] += s0 + s1;
-        acc[at + 1] += q0 + q1;
+        acc[at] += ((double) s0 + s1) + ((double) s2 + s3);
+        acc[at + 1] += ((double) q0 + q1) + ((double) q2 + q3);
     }
 
     /** {@code out = g * k[ch] + x * a[ch] + b[ch]} over [n, c, s]. */
@@ -299,6 +314,8 @@ final class NormKernelsF32 {
                           float[] bias, double eps, float[] saveMean, float[] saveInvStd, ParallelRange par) {
         par.run(rows, 3L * k, (r0, r1) -> {
             float[] buf = NnScratch.floats(0, Math.min(k, CHUNK));
+            float[] ws = NnScratch.floats(1, Math.min(k, CHUNK));
+            float[] bs = NnScratch.floats(2, Math.min(k, CHUNK));
             double[] acc = new double[2];
             for (int r = r0; r < r1; r++) {
                 int base = xOff + r * k;
@@ -322,26 +339,39 @@ final class NormKernelsF32 {
                     if (k > CHUNK) {
                         x.get(base + p, buf, 0, m);
                     }
-                    affineRow(buf, m, sc, sh, weight, bias, p);
+                    affineRow(buf, m, sc, sh, slice(weight, p, m, ws), slice(bias, p, m, bs));
                     y.put(yOff + r * k + p, buf, 0, m);
                 }
             }
         });
     }
 
-    /** {@code a[j] = (a[j] * sc + sh) * w[p + j] + b[p + j]}, with w = 1 and b = 0 where absent. */
-    private static void affineRow(float[] a, int m, float sc, float sh, float[] w, float[] b, int p) {
+    /**
+     * {@code src[p, p + m)} as an array indexed from 0: {@code src} itself when that is all of it,
+     * else a copy in {@code dst}. The JIT vectorizes a loop only when every array in it is indexed
+     * the same way, so loops never index with a chunk offset.
+     */
+    private static float[] slice(float[] src, int p, int m, float[] dst) {
+        if (src == null || (p == 0 && m == src.length)) {
+            return src;
+        }
+        System.arraycopy(src, p, dst, 0, m);
+        return dst;
+    }
+
+    /** {@code a[j] = (a[j] * sc + sh) * w[j] + b[j]}, with w = 1 and b = 0 where absent. */
+    private static void affineRow(float[] a, int m, float sc, float sh, float[] w, float[] b) {
         if (w != null && b != null) {
             for (int j = 0; j < m; j++) {
-                a[j] = (a[j] * sc + sh) * w[p + j] + b[p + j];
+                a[j] = (a[j] * sc + sh) * w[j] + b[j];
             }
         } else if (w != null) {
             for (int j = 0; j < m; j++) {
-                a[j] = (a[j] * sc + sh) * w[p + j];
+                a[j] = (a[j] * sc + sh) * w[j];
             }
         } else if (b != null) {
             for (int j = 0; j < m; j++) {
-                a[j] = a[j] * sc + sh + b[p + j];
+                a[j] = a[j] * sc + sh + b[j];
             }
         } else {
             for (int j = 0; j < m; j++) {
@@ -349,6 +379,9 @@ final class NormKernelsF32 {
             }
         }
     }
+
+    /** Rows of parameter gradients summed in the data's type before they are added to the double totals. */
+    private static final int FLUSH_ROWS = 32;
 
     /**
      * Layer norm backward; {@code gx}, {@code gradWeight} and {@code gradBias} may each be null.
@@ -362,61 +395,70 @@ final class NormKernelsF32 {
         double[] gwTotal = wantParams ? new double[k] : null;
         double[] gbTotal = wantParams ? new double[k] : null;
         Object lock = new Object();
-        par.run(rows, 5L * k, (r0, r1) -> {
+        par.run(rows, 6L * k, (r0, r1) -> {
             int cap = Math.min(k, CHUNK);
             float[] gb = NnScratch.floats(0, cap);
             float[] xb = NnScratch.floats(1, cap);
-            double[] gw = wantParams ? new double[k] : null;
-            double[] gbias = wantParams ? new double[k] : null;
+            float[] xh = NnScratch.floats(2, cap);
+            float[] gw = NnScratch.floats(3, cap);
+            float[] ws = NnScratch.floats(4, cap);
+            float[] pws = NnScratch.floats(5, cap);
+            float[] pbs = NnScratch.floats(6, cap);
+            double[] acc = new double[2];
+            // parameter gradients: a few rows in float (vectorized adds), then into double
+            float[] pw = wantParams ? new float[k] : null;
+            float[] pb = wantParams ? new float[k] : null;
+            double[] tw = wantParams ? new double[k] : null;
+            double[] tb = wantParams ? new double[k] : null;
             for (int r = r0; r < r1; r++) {
                 int gBase = gOff + r * k;
                 int xBase = xOff + r * k;
                 float mean = saveMean[r];
                 float inv = saveInvStd[r];
-                double sumA = 0;
-                double sumB = 0;
+                acc[0] = 0;
+                acc[1] = 0;
                 for (int p = 0; p < k; p += CHUNK) {
                     int m = Math.min(CHUNK, k - p);
                     g.get(gBase + p, gb, 0, m);
                     x.get(xBase + p, xb, 0, m);
-                    double a0 = 0;
-                    double b0 = 0;
-                    for (int j = 0; j < m; j++) {
-                        float xhat = (xb[j] - mean) * inv;
-                        float gw1 = weight == null ? gb[j] : gb[j] * weight[p + j];
-                        a0 += gw1;
-                        b0 += gw1 * xhat;
-                    }
-                    sumA += a0;
-                    sumB += b0;
+                    lnTerms(gb, xb, m, mean, inv, slice(weight, p, m, ws), xh, gw);
+                    dotSums(gw, xh, m, acc);
                     if (wantParams) {
+                        float[] a = slice(pw, p, m, pws);
+                        float[] b = slice(pb, p, m, pbs);
                         for (int j = 0; j < m; j++) {
-                            gw[p + j] += gb[j] * ((xb[j] - mean) * inv);
-                            gbias[p + j] += gb[j];
+                            a[j] += gb[j] * xh[j];
+                            b[j] += gb[j];
                         }
+                        if (a != pw) {
+                            System.arraycopy(a, 0, pw, p, m);
+                            System.arraycopy(b, 0, pb, p, m);
+                        }
+                    }
+                }
+                if (wantParams && ((r - r0) % FLUSH_ROWS == FLUSH_ROWS - 1 || r == r1 - 1)) {
+                    for (int j = 0; j < k; j++) {
+                        tw[j] += pw[j];
+                        tb[j] += pb[j];
+                        pw[j] = 0;
+                        pb[j] = 0;
                     }
                 }
                 if (gx == null) {
                     continue;
                 }
-                // gx = inv * (g*w - sumA/k - xhat * sumB/k), folded into g*(inv*w) + x*alpha + beta
-                double alpha = -(double) inv * inv * sumB / k;
-                float al = (float) alpha;
-                float be = (float) (-inv * sumA / k - alpha * mean);
+                // gx = inv * (g*w - sum(g*w)/k - xhat * sum(g*w*xhat)/k)
+                float ma = (float) (acc[0] / k);
+                float mb = (float) (acc[1] / k);
                 for (int p = 0; p < k; p += CHUNK) {
                     int m = Math.min(CHUNK, k - p);
                     if (k > CHUNK) {
                         g.get(gBase + p, gb, 0, m);
                         x.get(xBase + p, xb, 0, m);
+                        lnTerms(gb, xb, m, mean, inv, slice(weight, p, m, ws), xh, gw);
                     }
-                    if (weight == null) {
-                        for (int j = 0; j < m; j++) {
-                            gb[j] = gb[j] * inv + xb[j] * al + be;
-                        }
-                    } else {
-                        for (int j = 0; j < m; j++) {
-                            gb[j] = gb[j] * (inv * weight[p + j]) + xb[j] * al + be;
-                        }
+                    for (int j = 0; j < m; j++) {
+                        gb[j] = inv * (gw[j] - ma - xh[j] * mb);
                     }
                     gx.put(gxOff + r * k + p, gb, 0, m);
                 }
@@ -424,8 +466,8 @@ final class NormKernelsF32 {
             if (wantParams) {
                 synchronized (lock) {
                     for (int j = 0; j < k; j++) {
-                        gwTotal[j] += gw[j];
-                        gbTotal[j] += gbias[j];
+                        gwTotal[j] += tw[j];
+                        gbTotal[j] += tb[j];
                     }
                 }
             }
@@ -438,6 +480,50 @@ final class NormKernelsF32 {
                 gradBias[j] = (float) gbTotal[j];
             }
         }
+    }
+
+    /** {@code xh = (x - mean) * inv} and {@code gw = g * w} (g itself when w is null). */
+    private static void lnTerms(float[] g, float[] x, int m, float mean, float inv, float[] w, float[] xh,
+                                float[] gw) {
+        for (int j = 0; j < m; j++) {
+            xh[j] = (x[j] - mean) * inv;
+        }
+        if (w == null) {
+            System.arraycopy(g, 0, gw, 0, m);
+        } else {
+            for (int j = 0; j < m; j++) {
+                gw[j] = g[j] * w[j];
+            }
+        }
+    }
+
+    /** Adds {@code sum(a)} to {@code acc[0]} and {@code sum(a * b)} to {@code acc[1]} over {@code [0, m)}. */
+    private static void dotSums(float[] a, float[] b, int m, double[] acc) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float q0 = 0;
+        float q1 = 0;
+        float q2 = 0;
+        float q3 = 0;
+        int i = 0;
+        for (; i + 3 < m; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+            q0 += a[i] * b[i];
+            q1 += a[i + 1] * b[i + 1];
+            q2 += a[i + 2] * b[i + 2];
+            q3 += a[i + 3] * b[i + 3];
+        }
+        for (; i < m; i++) {
+            s0 += a[i];
+            q0 += a[i] * b[i];
+        }
+        acc[0] += ((double) s0 + s1) + ((double) s2 + s3);
+        acc[1] += ((double) q0 + q1) + ((double) q2 + q3);
     }
 
     // ------------------------------------------------------------------ group norm: x is [n, c, s]

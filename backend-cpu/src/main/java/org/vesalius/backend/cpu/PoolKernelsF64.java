@@ -100,8 +100,11 @@ final class PoolKernelsF64 {
                                   int[] firstW) {
         int r0 = rows[0];
         int r1 = nr > 1 ? rows[1] : 0;
+        int sw = from < to && to - from > 1 ? firstW[from + 1] - firstW[from] : 1;
+        int w0 = from < to ? firstW[from] - sw : 0;
         for (int ow = from; ow < to; ow++) {
-            int w0 = firstW[ow];
+            // interior windows start a stride apart, so the offset is a linear function of ow
+            w0 += sw;
             int i = r0 + w0;
             double m = x[i];
             int best = i;
