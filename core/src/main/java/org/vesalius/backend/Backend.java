@@ -169,7 +169,8 @@ public interface Backend {
      * @param alignCorners {@link InterpolationMode#LINEAR} only: map the corner pixels' centres onto
      *                     each other
      * @param scaleFactors one per spatial dim: the user's scale factor (the kernel maps with its
-     *                     inverse, as PyTorch), or 0 to use {@code in / out}
+     *                     inverse, as PyTorch), or 0 to use {@code in / out}; null when the output
+     *                     size was given
      */
     void interpolate(Tensor x, InterpolationMode mode, boolean alignCorners, double[] scaleFactors, Tensor out);
 

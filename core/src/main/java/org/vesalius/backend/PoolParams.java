@@ -53,14 +53,17 @@ public final class PoolParams {
         return kernel[d];
     }
 
+    /** Step between windows in spatial dim {@code d}. */
     public int stride(int d) {
         return stride[d];
     }
 
+    /** Implicit padding on each side of spatial dim {@code d}. */
     public int padding(int d) {
         return padding[d];
     }
 
+    /** Spacing between taps of a window in spatial dim {@code d} (1: adjacent). */
     public int dilation(int d) {
         return dilation[d];
     }
