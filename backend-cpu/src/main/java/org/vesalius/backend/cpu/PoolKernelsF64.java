@@ -62,6 +62,12 @@ final class PoolKernelsF64 {
         }
     }
 
+    // The maximum's index is chosen without branches: with random data a compare-and-branch per tap
+    // mispredicts about half the time, which costs more than the taps. For each tap,
+    // gt = (v > max) ? -1 : 0 and best += gt & (i - best) keep the first of equal maxima, as
+    // PyTorch does; Math.max tracks the value. A NaN anywhere sends the window to the exact
+    // PyTorch loop (the last NaN wins there), and the value written is always x[best].
+
     /** Output columns {@code [from, to)} of one output row (at {@code o}), any window. */
     private static void maxColumns(double[] x, double[] y, long[] ix, int o, int from, int to, int[] rows, int nr,
                                    int first, PoolGeometry g) {
@@ -71,119 +77,132 @@ final class PoolKernelsF64 {
         for (int ow = from; ow < to; ow++) {
             int w0 = firstW[ow];
             int nw = countW[ow];
-            // PyTorch starts from the window's first valid position, so an all -inf window still
-            // points inside it
-            int best = first + w0;
-            double m = Double.NEGATIVE_INFINITY;
+            if (nr == 0 || nw == 0) {
+                // a dilated window wholly in the padding: PyTorch gives -inf and its first position
+                y[o + ow] = Double.NEGATIVE_INFINITY;
+                if (ix != null) {
+                    ix[o + ow] = first + w0;
+                }
+                continue;
+            }
+            int best = rows[0] + w0;
+            double m = x[best];
+            boolean nan = m != m;
             for (int t = 0; t < nr; t++) {
-                int i = rows[t] + w0;
-                for (int c = 0; c < nw; c++, i += dw) {
+                int i = rows[t] + w0 + (t == 0 ? dw : 0);
+                for (int c = t == 0 ? 1 : 0; c < nw; c++, i += dw) {
                     double v = x[i];
-                    if (v > m || v != v) {
-                        m = v;
-                        best = i;
-                    }
+                    int gt = v > m ? -1 : 0;
+                    best += gt & (i - best);
+                    m = Math.max(m, v);
+                    nan |= v != v;
                 }
             }
-            y[o + ow] = m;
+            if (nan) {
+                best = maxWithNaN(x, rows, nr, w0, nw, dw);
+            }
+            y[o + ow] = x[best];
             if (ix != null) {
                 ix[o + ow] = best;
             }
         }
     }
 
-    /**
-     * Interior columns of windows 2 wide. Taps are visited in PyTorch's order and the first one
-     * seeds the maximum, which gives the same ties (first wins) and NaN handling (last NaN wins).
-     */
-    private static void maxWidth2(double[] x, double[] y, long[] ix, int o, int from, int to, int[] rows, int nr,
-                                  int[] firstW) {
-        int r0 = rows[0];
-        int r1 = nr > 1 ? rows[1] : 0;
-        int sw = from < to && to - from > 1 ? firstW[from + 1] - firstW[from] : 1;
-        int w0 = from < to ? firstW[from] - sw : 0;
-        for (int ow = from; ow < to; ow++) {
-            // interior windows start a stride apart, so the offset is a linear function of ow
-            w0 += sw;
-            int i = r0 + w0;
-            double m = x[i];
-            int best = i;
-            double v = x[i + 1];
-            if (v > m || v != v) {
-                m = v;
-                best = i + 1;
-            }
-            if (nr == 2) {
-                i = r1 + w0;
-                v = x[i];
+    /** PyTorch's loop for a window holding a NaN: the result is the last NaN. */
+    private static int maxWithNaN(double[] x, int[] rows, int nr, int w0, int nw, int dw) {
+        int best = rows[0] + w0;
+        double m = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < nr; t++) {
+            int i = rows[t] + w0;
+            for (int c = 0; c < nw; c++, i += dw) {
+                double v = x[i];
                 if (v > m || v != v) {
                     m = v;
                     best = i;
                 }
-                v = x[i + 1];
-                if (v > m || v != v) {
-                    m = v;
-                    best = i + 1;
-                }
-            } else {
-                for (int t = 1; t < nr; t++) {
-                    i = rows[t] + w0;
-                    v = x[i];
-                    if (v > m || v != v) {
-                        m = v;
-                        best = i;
-                    }
-                    v = x[i + 1];
-                    if (v > m || v != v) {
-                        m = v;
-                        best = i + 1;
-                    }
-                }
             }
-            y[o + ow] = m;
+        }
+        return best;
+    }
+
+    /** Interior columns of windows 2 wide (no dilation). */
+    private static void maxWidth2(double[] x, double[] y, long[] ix, int o, int from, int to, int[] rows, int nr,
+                                  int[] firstW) {
+        int r0 = rows[0];
+        for (int ow = from; ow < to; ow++) {
+            int w0 = firstW[ow];
+            int best = r0 + w0;
+            double m = x[best];
+            boolean nan = m != m;
+            double v = x[best + 1];
+            int gt = v > m ? -1 : 0;
+            best += gt & 1;
+            m = Math.max(m, v);
+            nan |= v != v;
+            for (int t = 1; t < nr; t++) {
+                int i = rows[t] + w0;
+                v = x[i];
+                gt = v > m ? -1 : 0;
+                best += gt & (i - best);
+                m = Math.max(m, v);
+                nan |= v != v;
+                v = x[i + 1];
+                gt = v > m ? -1 : 0;
+                best += gt & (i + 1 - best);
+                m = Math.max(m, v);
+                nan |= v != v;
+            }
+            if (nan) {
+                best = maxWithNaN(x, rows, nr, w0, 2, 1);
+            }
+            y[o + ow] = x[best];
             if (ix != null) {
                 ix[o + ow] = best;
             }
         }
     }
 
-    /** Interior columns of windows 3 wide; see {@link #maxWidth2}. */
+    /** Interior columns of windows 3 wide (no dilation). */
     private static void maxWidth3(double[] x, double[] y, long[] ix, int o, int from, int to, int[] rows, int nr,
                                   int[] firstW) {
         for (int ow = from; ow < to; ow++) {
             int w0 = firstW[ow];
             int i = rows[0] + w0;
-            double m = x[i];
             int best = i;
+            double m = x[i];
+            boolean nan = m != m;
             double v = x[i + 1];
-            if (v > m || v != v) {
-                m = v;
-                best = i + 1;
-            }
+            int gt = v > m ? -1 : 0;
+            best += gt & (i + 1 - best);
+            m = Math.max(m, v);
+            nan |= v != v;
             v = x[i + 2];
-            if (v > m || v != v) {
-                m = v;
-                best = i + 2;
-            }
+            gt = v > m ? -1 : 0;
+            best += gt & (i + 2 - best);
+            m = Math.max(m, v);
+            nan |= v != v;
             for (int t = 1; t < nr; t++) {
                 i = rows[t] + w0;
                 v = x[i];
-                if (v > m || v != v) {
-                    m = v;
-                    best = i;
-                }
+                gt = v > m ? -1 : 0;
+                best += gt & (i - best);
+                m = Math.max(m, v);
+                nan |= v != v;
                 v = x[i + 1];
-                if (v > m || v != v) {
-                    m = v;
-                    best = i + 1;
-                }
+                gt = v > m ? -1 : 0;
+                best += gt & (i + 1 - best);
+                m = Math.max(m, v);
+                nan |= v != v;
                 v = x[i + 2];
-                if (v > m || v != v) {
-                    m = v;
-                    best = i + 2;
-                }
+                gt = v > m ? -1 : 0;
+                best += gt & (i + 2 - best);
+                m = Math.max(m, v);
+                nan |= v != v;
             }
-            y[o + ow] = m;
+            if (nan) {
+                best = maxWithNaN(x, rows, nr, w0, 3, 1);
+            }
+            y[o + ow] = x[best];
             if (ix != null) {
                 ix[o + ow] = best;
             }
