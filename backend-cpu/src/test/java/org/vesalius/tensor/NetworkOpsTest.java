@@ -131,6 +131,12 @@ class NetworkOpsTest {
             }
         }
         assertShape(Tensor.ones(2, 3, 7).dropout2d(0.5, true), 2, 3, 7);
+        float[] w = Tensor.ones(4, 8, 6).dropout1d(0.5, true, new Generator(13)).toFloatArray();
+        for (int ch = 0; ch < 32; ch++) {
+            for (int i = 1; i < 6; i++) {
+                assertEquals(w[ch * 6], w[ch * 6 + i]);
+            }
+        }
     }
 
     @Test

@@ -163,6 +163,7 @@ class PoolingTest {
     @Test
     void avgPoolGradients() {
         gradCheck(in -> in[0].avgPool1d(3, 2, 1, true, false), leaf(11, 2, 2, 8));
+        gradCheck(in -> in[0].avgPool1d(2, 1, 1, false, true, 3), leaf(18, 1, 2, 6));
         gradCheck(in -> in[0].avgPool2d(2), leaf(12, 2, 3, 4, 6));
         gradCheck(in -> in[0].avgPool2d(a(3), a(2), a(1), true, true, 0), strided(13, 2, 2, 5, 7));
         gradCheck(in -> in[0].avgPool2d(a(3, 2), a(2, 1), a(1, 1), true, false, 0), leaf(14, 1, 1, 6, 5));

@@ -1,6 +1,7 @@
 package org.vesalius.tensor;
 
 import java.util.Arrays;
+import org.vesalius.autograd.GradMode;
 import org.vesalius.backend.PoolParams;
 
 /**
@@ -146,7 +147,7 @@ final class Pooling {
         Tensor xc = xb.contiguous();
         int[] shape = outShape(xb, out);
         Tensor y = Creation.empty(x.dtype, x.device(), shape);
-        boolean needIndices = returnIndices || (org.vesalius.autograd.GradMode.isEnabled() && x.requiresGrad());
+        boolean needIndices = returnIndices || (GradMode.isEnabled() && x.requiresGrad());
         Tensor idx = needIndices ? Creation.empty(DType.INT64, x.device(), shape) : null;
         y.backend().maxPool(xc, new PoolParams(k, s, p, d, true, 0), y, idx);
         if (idx != null) {

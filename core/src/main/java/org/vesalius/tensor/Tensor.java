@@ -1486,6 +1486,13 @@ public final class Tensor implements AutoCloseable {
                 countIncludePad, 0);
     }
 
+    /** 1-D average pooling as {@link #avgPool1d(int, int, int, boolean, boolean)}, dividing by {@code divisorOverride} when nonzero. */
+    public Tensor avgPool1d(int kernelSize, int stride, int padding, boolean ceilMode, boolean countIncludePad,
+                            int divisorOverride) {
+        return Pooling.avgPool(this, 1, new int[] {kernelSize}, new int[] {stride}, new int[] {padding}, ceilMode,
+                countIncludePad, divisorOverride);
+    }
+
     /** 2-D average pooling with stride = kernel: {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, Hout, Wout]}. */
     public Tensor avgPool2d(int kernelSize) {
         return avgPool2d(kernelSize, kernelSize);
@@ -1585,7 +1592,7 @@ public final class Tensor implements AutoCloseable {
         return Normalization.batchNorm(this, runningMean, runningVar, weight, bias, training, momentum, eps);
     }
 
-    /** Batch norm with PyTorch's defaults, momentum 0.1 and eps 1e-5. */
+    /** Batch norm of {@code [N, C, *]} (same shape out) with PyTorch's defaults, momentum 0.1 and eps 1e-5. */
     public Tensor batchNorm(Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias, boolean training) {
         return batchNorm(runningMean, runningVar, weight, bias, training, 0.1, 1e-5);
     }
@@ -1598,7 +1605,7 @@ public final class Tensor implements AutoCloseable {
         return Normalization.layerNorm(this, normalizedShape, weight, bias, eps);
     }
 
-    /** Layer norm without elementwise affine, eps 1e-5. */
+    /** Layer norm over the trailing {@code normalizedShape} dims (same shape out), no affine, eps 1e-5. */
     public Tensor layerNorm(int... normalizedShape) {
         return layerNorm(normalizedShape, null, null, 1e-5);
     }
@@ -1612,7 +1619,7 @@ public final class Tensor implements AutoCloseable {
         return Normalization.groupNorm(this, numGroups, weight, bias, eps);
     }
 
-    /** Group norm without affine parameters, eps 1e-5. */
+    /** Group norm of {@code [N, C, *]} (same shape out) without affine parameters, eps 1e-5. */
     public Tensor groupNorm(int numGroups) {
         return groupNorm(numGroups, null, null, 1e-5);
     }
@@ -1633,12 +1640,15 @@ public final class Tensor implements AutoCloseable {
         return Normalization.instanceNorm(this, runningMean, runningVar, weight, bias, useInputStats, momentum, eps);
     }
 
-    /** Instance norm by each instance's own statistics, with optional per-channel affine ({@code [C]} or null). */
+    /**
+     * Instance norm of {@code [N, C, *spatial]} (same shape out) by each instance's own statistics, with
+     * optional per-channel affine ({@code [C]} or null).
+     */
     public Tensor instanceNorm(Tensor weight, Tensor bias, double eps) {
         return instanceNorm(null, null, weight, bias, true, 0.1, eps);
     }
 
-    /** Instance norm by each instance's own statistics, eps 1e-5. */
+    /** Instance norm of {@code [N, C, *spatial]} (same shape out) by each instance's own statistics, eps 1e-5. */
     public Tensor instanceNorm() {
         return instanceNorm(null, null, 1e-5);
     }
@@ -1655,14 +1665,22 @@ public final class Tensor implements AutoCloseable {
         return NetworkOps.dropout(this, p, training, Generator.defaultGenerator());
     }
 
-    /** Dropout drawing from {@code generator}, so a seed makes the mask repeatable. */
+    /** Dropout (same shape out) drawing from {@code generator}, so a seed makes the mask repeatable. */
     public Tensor dropout(double p, boolean training, Generator generator) {
         return NetworkOps.dropout(this, p, training, generator);
     }
 
-    /** Channel dropout of {@code [N, C, L]} (or {@code [C, L]}): whole channels zeroed with probability p. */
+    /**
+     * Channel dropout of {@code [N, C, L]} (or {@code [C, L]}), same shape out: whole channels zeroed
+     * with probability p, survivors scaled by 1/(1-p).
+     */
     public Tensor dropout1d(double p, boolean training) {
         return NetworkOps.featureDropout(this, p, training, Generator.defaultGenerator(), 1);
+    }
+
+    /** {@link #dropout1d(double, boolean)} drawing from {@code generator}. */
+    public Tensor dropout1d(double p, boolean training, Generator generator) {
+        return NetworkOps.featureDropout(this, p, training, generator, 1);
     }
 
     /**
@@ -1678,7 +1696,7 @@ public final class Tensor implements AutoCloseable {
         return NetworkOps.featureDropout(this, p, training, generator, 2);
     }
 
-    /** Channel dropout of {@code [N, C, D, H, W]} (or {@code [C, D, H, W]}). */
+    /** Channel dropout of {@code [N, C, D, H, W]} (or {@code [C, D, H, W]}), same shape out. */
     public Tensor dropout3d(double p, boolean training) {
         return NetworkOps.featureDropout(this, p, training, Generator.defaultGenerator(), 3);
     }
