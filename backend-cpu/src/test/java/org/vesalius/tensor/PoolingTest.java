@@ -128,6 +128,22 @@ class PoolingTest {
     }
 
     @Test
+    void viewsWithAnOffsetReadTheirOwnElements() {
+        Tensor x = seq(3, 2, 5, 7).narrow(0, 1, 2);
+        assertEquals(true, x.isContiguous());
+        Tensor c = x.clone();
+        assertArrayEquals(c.maxPool2d(3, 2, 1, 1, true).toFloatArray(), x.maxPool2d(3, 2, 1, 1, true).toFloatArray());
+        assertArrayEquals(c.avgPool2d(2).toFloatArray(), x.avgPool2d(2).toFloatArray());
+        assertArrayEquals(c.adaptiveAvgPool2d(2, 3).toFloatArray(), x.adaptiveAvgPool2d(2, 3).toFloatArray());
+        assertArrayEquals(c.interpolate(new int[] {4, 9}, "bilinear").toFloatArray(),
+                x.interpolate(new int[] {4, 9}, "bilinear").toFloatArray());
+        assertArrayEquals(c.batchNorm(null, null, null, null, true).toFloatArray(),
+                x.batchNorm(null, null, null, null, true).toFloatArray());
+        assertArrayEquals(c.groupNorm(2).toFloatArray(), x.groupNorm(2).toFloatArray());
+        assertArrayEquals(c.layerNorm(5, 7).toFloatArray(), x.layerNorm(5, 7).toFloatArray());
+    }
+
+    @Test
     void indicesAreOnlyKeptWhenNeeded() {
         Tensor x = seq(1, 1, 4, 4);
         assertNull(Pooling.maxPool(x, 2, a(2), null, a(0), a(1), false, false).indices());
