@@ -63,10 +63,12 @@ final class InterpKernelsF32 {
         par.run(planes, 8L * outP + inP, (p0, p1) -> {
             float[] src = NnScratch.floats(0, inP);
             float[] dst = NnScratch.floats(1, outP);
+            float[] tw = NnScratch.floats(2, in[0] * in[1] * out[2]);
+            float[] th = NnScratch.floats(3, in[0] * out[1] * out[2]);
             for (int p = p0; p < p1; p++) {
                 x.get(xOff + p * inP, src, 0, inP);
                 if (mode == InterpolationMode.LINEAR) {
-                    linearPlane(src, dst, (Linear[]) tables, in, out);
+                    linearPlane(src, dst, (Linear[]) tables, in, out, tw, th);
                 } else {
                     nearestPlane(src, dst, (int[][]) tables, in, out, false);
                 }
@@ -84,11 +86,13 @@ final class InterpKernelsF32 {
         par.run(planes, 8L * outP + inP, (p0, p1) -> {
             float[] go = NnScratch.floats(0, outP);
             float[] gi = NnScratch.floats(1, inP);
+            float[] th = NnScratch.floats(2, in[0] * out[1] * out[2]);
+            float[] tw = NnScratch.floats(3, in[0] * in[1] * out[2]);
             for (int p = p0; p < p1; p++) {
                 gy.get(gyOff + p * outP, go, 0, outP);
                 Arrays.fill(gi, 0, inP, 0);
                 if (mode == InterpolationMode.LINEAR) {
-                    linearPlaneBackward(go, gi, (Linear[]) tables, in, out);
+                    linearPlaneBackward(go, gi, (Linear[]) tables, in, out, th, tw);
                 } else {
                     nearestPlane(gi, go, (int[][]) tables, in, out, true);
                 }
@@ -135,95 +139,138 @@ final class InterpKernelsF32 {
         }
     }
 
-    private static void linearPlane(float[] x, float[] y, Linear[] t, int[] in, int[] out) {
-        Linear td = t[0];
-        Linear th = t[1];
-        Linear tw = t[2];
-        int[] w0 = tw.i0;
-        int[] w1 = tw.i1;
-        float[] lw0 = tw.l0;
-        float[] lw1 = tw.l1;
-        int hIn = in[1];
-        int wIn = in[2];
-        int outW = out[2];
-        int o = 0;
-        for (int od = 0; od < out[0]; od++) {
-            float ld0 = td.l0[od];
-            float ld1 = td.l1[od];
-            for (int oh = 0; oh < out[1]; oh++) {
-                float lh0 = th.l0[oh];
-                float lh1 = th.l1[oh];
-                int r00 = (td.i0[od] * hIn + th.i0[oh]) * wIn;
-                int r01 = (td.i0[od] * hIn + th.i1[oh]) * wIn;
-                int r10 = (td.i1[od] * hIn + th.i0[oh]) * wIn;
-                int r11 = (td.i1[od] * hIn + th.i1[oh]) * wIn;
-                // a zero weight in an outer dim means the other weight is exactly 1: skip those taps
-                if (ld1 == 0 && lh1 == 0) {
-                    for (int ow = 0; ow < outW; ow++, o++) {
-                        y[o] = x[r00 + w0[ow]] * lw0[ow] + x[r00 + w1[ow]] * lw1[ow];
-                    }
-                } else if (ld1 == 0) {
-                    for (int ow = 0; ow < outW; ow++, o++) {
-                        float a = x[r00 + w0[ow]] * lw0[ow] + x[r00 + w1[ow]] * lw1[ow];
-                        float b = x[r01 + w0[ow]] * lw0[ow] + x[r01 + w1[ow]] * lw1[ow];
-                        y[o] = a * lh0 + b * lh1;
-                    }
+    // Linear resampling is separable: interpolate along W for every input row, then along H between
+    // those rows, then along D between planes, which is also PyTorch's order of operations. Each pass
+    // touches every value of its output once; a dim whose size does not change is skipped (its
+    // weights are exactly 1 and 0). The backward runs the transposed passes in reverse order.
+
+    private static boolean resized(int[] in, int[] out, int d) {
+        return in[d] != out[d];
+    }
+
+    private static void linearPlane(float[] x, float[] y, Linear[] t, int[] in, int[] out, float[] tw, float[] th) {
+        boolean rw = resized(in, out, 2);
+        boolean rh = resized(in, out, 1);
+        boolean rd = resized(in, out, 0);
+        float[] a = x;
+        if (rw) {
+            float[] dst = rh || rd ? tw : y;
+            alongW(a, dst, in[0] * in[1], in[2], out[2], t[2]);
+            a = dst;
+        }
+        if (rh) {
+            float[] dst = rd ? th : y;
+            alongRows(a, dst, in[0], in[1], out[1], out[2], t[1]);
+            a = dst;
+        }
+        if (rd) {
+            alongRows(a, y, 1, in[0], out[0], out[1] * out[2], t[0]);
+            a = y;
+        }
+        if (a != y) {
+            System.arraycopy(a, 0, y, 0, out[0] * out[1] * out[2]);
+        }
+    }
+
+    /** {@code dst[r][o] = src[r][i0[o]] * l0[o] + src[r][i1[o]] * l1[o]} for each of {@code rows} rows. */
+    private static void alongW(float[] src, float[] dst, int rows, int inW, int outW, Linear t) {
+        int[] i0 = t.i0;
+        int[] i1 = t.i1;
+        float[] l0 = t.l0;
+        float[] l1 = t.l1;
+        for (int r = 0; r < rows; r++) {
+            int s = r * inW;
+            int d = r * outW;
+            for (int o = 0; o < outW; o++) {
+                dst[d + o] = src[s + i0[o]] * l0[o] + src[s + i1[o]] * l1[o];
+            }
+        }
+    }
+
+    /**
+     * Interpolates between rows of length {@code len}: {@code src} is {@code [outer][in][len]},
+     * {@code dst} is {@code [outer][out][len]}.
+     */
+    private static void alongRows(float[] src, float[] dst, int outer, int in, int out, int len, Linear t) {
+        for (int q = 0; q < outer; q++) {
+            for (int o = 0; o < out; o++) {
+                int s0 = (q * in + t.i0[o]) * len;
+                int s1 = (q * in + t.i1[o]) * len;
+                int d = (q * out + o) * len;
+                float a = t.l0[o];
+                float b = t.l1[o];
+                if (b == 0) {
+                    // a is exactly 1
+                    System.arraycopy(src, s0, dst, d, len);
                 } else {
-                    for (int ow = 0; ow < outW; ow++, o++) {
-                        float a = x[r00 + w0[ow]] * lw0[ow] + x[r00 + w1[ow]] * lw1[ow];
-                        float b = x[r01 + w0[ow]] * lw0[ow] + x[r01 + w1[ow]] * lw1[ow];
-                        float c = x[r10 + w0[ow]] * lw0[ow] + x[r10 + w1[ow]] * lw1[ow];
-                        float e = x[r11 + w0[ow]] * lw0[ow] + x[r11 + w1[ow]] * lw1[ow];
-                        y[o] = (a * lh0 + b * lh1) * ld0 + (c * lh0 + e * lh1) * ld1;
+                    for (int j = 0; j < len; j++) {
+                        dst[d + j] = src[s0 + j] * a + src[s1 + j] * b;
                     }
                 }
             }
         }
     }
 
-    private static void linearPlaneBackward(float[] gy, float[] gx, Linear[] t, int[] in, int[] out) {
-        Linear td = t[0];
-        Linear th = t[1];
-        Linear tw = t[2];
-        int[] w0 = tw.i0;
-        int[] w1 = tw.i1;
-        float[] lw0 = tw.l0;
-        float[] lw1 = tw.l1;
-        int hIn = in[1];
-        int wIn = in[2];
-        int outW = out[2];
-        int o = 0;
-        for (int od = 0; od < out[0]; od++) {
-            float ld0 = td.l0[od];
-            float ld1 = td.l1[od];
-            for (int oh = 0; oh < out[1]; oh++) {
-                int r00 = (td.i0[od] * hIn + th.i0[oh]) * wIn;
-                int r01 = (td.i0[od] * hIn + th.i1[oh]) * wIn;
-                int r10 = (td.i1[od] * hIn + th.i0[oh]) * wIn;
-                int r11 = (td.i1[od] * hIn + th.i1[oh]) * wIn;
-                float a0 = ld0 * th.l0[oh];
-                float a1 = ld0 * th.l1[oh];
-                float b0 = ld1 * th.l0[oh];
-                float b1 = ld1 * th.l1[oh];
-                boolean depth = ld1 != 0;
-                boolean height = th.l1[oh] != 0;
-                for (int ow = 0; ow < outW; ow++, o++) {
-                    float g = gy[o];
-                    float u0 = lw0[ow];
-                    float u1 = lw1[ow];
-                    gx[r00 + w0[ow]] += a0 * u0 * g;
-                    gx[r00 + w1[ow]] += a0 * u1 * g;
-                    if (height) {
-                        gx[r01 + w0[ow]] += a1 * u0 * g;
-                        gx[r01 + w1[ow]] += a1 * u1 * g;
-                    }
-                    if (depth) {
-                        gx[r10 + w0[ow]] += b0 * u0 * g;
-                        gx[r10 + w1[ow]] += b0 * u1 * g;
-                        gx[r11 + w0[ow]] += b1 * u0 * g;
-                        gx[r11 + w1[ow]] += b1 * u1 * g;
+    private static void linearPlaneBackward(float[] gy, float[] gx, Linear[] t, int[] in, int[] out, float[] th,
+                                            float[] tw) {
+        boolean rw = resized(in, out, 2);
+        boolean rh = resized(in, out, 1);
+        boolean rd = resized(in, out, 0);
+        float[] a = gy;
+        if (rd) {
+            float[] dst = rh || rw ? th : gx;
+            rowsTransposed(a, dst, 1, in[0], out[0], out[1] * out[2], t[0]);
+            a = dst;
+        }
+        if (rh) {
+            float[] dst = rw ? tw : gx;
+            rowsTransposed(a, dst, in[0], in[1], out[1], out[2], t[1]);
+            a = dst;
+        }
+        if (rw) {
+            wTransposed(a, gx, in[0] * in[1], in[2], out[2], t[2]);
+            a = gx;
+        }
+        if (a != gx) {
+            System.arraycopy(a, 0, gx, 0, in[0] * in[1] * in[2]);
+        }
+    }
+
+    /** Adjoint of {@link #alongRows}: {@code dst [outer][in][len]} (overwritten) from {@code src [outer][out][len]}. */
+    private static void rowsTransposed(float[] src, float[] dst, int outer, int in, int out, int len, Linear t) {
+        Arrays.fill(dst, 0, outer * in * len, 0);
+        for (int q = 0; q < outer; q++) {
+            for (int o = 0; o < out; o++) {
+                int s = (q * out + o) * len;
+                int d0 = (q * in + t.i0[o]) * len;
+                int d1 = (q * in + t.i1[o]) * len;
+                float a = t.l0[o];
+                float b = t.l1[o];
+                for (int j = 0; j < len; j++) {
+                    dst[d0 + j] += a * src[s + j];
+                }
+                if (b != 0) {
+                    for (int j = 0; j < len; j++) {
+                        dst[d1 + j] += b * src[s + j];
                     }
                 }
+            }
+        }
+    }
+
+    /** Adjoint of {@link #alongW}: adds into {@code dst [rows][inW]}, which the caller zeroed. */
+    private static void wTransposed(float[] src, float[] dst, int rows, int inW, int outW, Linear t) {
+        int[] i0 = t.i0;
+        int[] i1 = t.i1;
+        float[] l0 = t.l0;
+        float[] l1 = t.l1;
+        for (int r = 0; r < rows; r++) {
+            int s = r * outW;
+            int d = r * inW;
+            for (int o = 0; o < outW; o++) {
+                float g = src[s + o];
+                dst[d + i0[o]] += l0[o] * g;
+                dst[d + i1[o]] += l1[o] * g;
             }
         }
     }
