@@ -7,10 +7,11 @@ import java.nio.DoubleBuffer;
  * per-thread chunks of {@link NnScratch#CHUNK} elements; per-channel and per-row values (weights,
  * statistics, gradient sums) are small Java arrays the caller reads from and writes to its tensors.
  *
- * <p>Statistics are accumulated in double around a shift (the first value of each group), so one
- * pass gives mean and variance without the cancellation of the naive sum of squares. The affine step
- * is folded into one multiply-add per element ({@code x * scale + shift}), as PyTorch's CPU kernels
- * do.
+ * <p>Statistics are accumulated around a shift (the first value of each group), so one pass gives
+ * mean and variance without the cancellation of the naive sum of squares: partial sums in the data's
+ * type over at most one chunk, then double across chunks. The affine step is folded into one
+ * multiply-add per element ({@code x * scale + shift}), as PyTorch's CPU kernels do. Loops that write
+ * arrays index every array from the same base, which is what the JIT needs to vectorize them.
  *
  * <p>Generated from {@code NormKernelsF32} by {@code scripts/generate-f64.sh}: edit that file and regenerate, not this one.
  */
