@@ -323,6 +323,23 @@ class ConvolutionTest {
     }
 
     @Test
+    void emptyBatchAndEmptyChannels() {
+        Generator g = new Generator(52);
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = Tensor.randn(dt, Device.CPU, g, 0, 3, 5, 5).requiresGrad_(true);
+            Tensor w = Tensor.randn(dt, Device.CPU, g, 4, 3, 3, 3).requiresGrad_(true);
+            Tensor y = x.conv2d(w, null, 1, 1);
+            assertArrayEquals(new int[] {0, 4, 5, 5}, y.shape());
+            y.sum().backward();
+            assertEquals(0, w.grad().abs().sum().item());
+            // no input channels: the output is the bias
+            Tensor b = Tensor.randn(dt, Device.CPU, g, 4);
+            Tensor y2 = Tensor.zeros(dt, 2, 0, 5, 5).conv2d(Tensor.zeros(dt, 4, 0, 3, 3), b);
+            assertTrue(y2.allclose(b.reshape(1, 4, 1, 1).expand(2, 4, 3, 3), 0, 0));
+        }
+    }
+
+    @Test
     void noGradForwardRecordsNothing() {
         Generator g = new Generator(51);
         Tensor w = Tensor.randn(g, 2, 1, 3, 3).requiresGrad_(true);
