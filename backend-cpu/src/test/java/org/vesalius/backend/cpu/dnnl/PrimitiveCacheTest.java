@@ -110,4 +110,35 @@ class PrimitiveCacheTest {
         assertTrue(OpenMp.setThreads(OpenMp.maxThreads()));
         assertFalse(Dnnl.stream().isNull());
     }
+
+    @Test
+    void threadCountReachesLibgompOnEveryThread() throws InterruptedException {
+        assumeTrue(Dnnl.isAvailable());
+        assumeTrue(OpenMp.queryCurrentThread() > 0, "calling libgomp needs java.lang.foreign (Java 22+)");
+        int before = OpenMp.maxThreads();
+        int other = before == 1 ? 2 : 1;
+        try {
+            assertTrue(OpenMp.setThreads(other));
+            assertEquals(other, OpenMp.queryCurrentThread());
+            int[] seen = new int[1];
+            Thread t = new Thread(() -> seen[0] = OpenMp.queryCurrentThread());
+            t.start();
+            t.join();
+            assertEquals(other, seen[0]);
+            assertNotEquals(key("conv", 1), keyWithThreads(before), "thread count is part of the key");
+        } finally {
+            OpenMp.setThreads(before);
+        }
+        assertEquals(before, OpenMp.queryCurrentThread());
+    }
+
+    private static PrimitiveKey keyWithThreads(int threads) {
+        int now = OpenMp.maxThreads();
+        OpenMp.setThreads(threads);
+        try {
+            return key("conv", 1);
+        } finally {
+            OpenMp.setThreads(now);
+        }
+    }
 }
