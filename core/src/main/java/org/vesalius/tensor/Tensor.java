@@ -598,6 +598,11 @@ public final class Tensor implements AutoCloseable {
         return Views.flatten(this, 0, -1);
     }
 
+    /** Flattens dims {@code startDim..} into one, e.g. {@code flatten(1)} keeps the batch dim. */
+    public Tensor flatten(int startDim) {
+        return Views.flatten(this, startDim, -1);
+    }
+
     /** Flattens dims {@code startDim..endDim} (inclusive) into one. */
     public Tensor flatten(int startDim, int endDim) {
         return Views.flatten(this, startDim, endDim);
