@@ -104,25 +104,35 @@ public final class GradCheck {
         int[] idx = differentiable(inputs);
         // g(inputs) = sum over inputs of sum(d(sum(f*w))/dx * v): its gradient needs second derivatives
         Function<Tensor[], Tensor> firstGrad = in -> {
-            Tensor y = f.apply(in).mul(weights).sum();
-            Tensor[] wrt = new Tensor[idx.length];
-            for (int k = 0; k < idx.length; k++) {
-                wrt[k] = in[idx[k]];
+            // the first gradient needs a graph even while the outer check evaluates without one
+            boolean previous = GradMode.set(true);
+            try {
+                return weightedGradient(f, in, weights, idx);
+            } finally {
+                GradMode.set(previous);
             }
-            Tensor[] grads = Autograd.grad(new Tensor[] {y}, wrt, null, true, true, true);
-            Tensor total = null;
-            for (int k = 0; k < grads.length; k++) {
-                if (grads[k] == null) {
-                    continue;
-                }
-                Tensor v = Tensor.randn(DType.FLOAT64, grads[k].device(), new org.vesalius.tensor.Generator(7 + k),
-                        grads[k].shape());
-                Tensor term = grads[k].mul(v).sum();
-                total = total == null ? term : total.add(term);
-            }
-            return total == null ? Tensor.zeros(DType.FLOAT64) : total;
         };
         return check(firstGrad, inputs);
+    }
+
+    private static Tensor weightedGradient(Function<Tensor[], Tensor> f, Tensor[] in, Tensor weights, int[] idx) {
+        Tensor y = f.apply(in).mul(weights).sum();
+        Tensor[] wrt = new Tensor[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            wrt[k] = in[idx[k]];
+        }
+        Tensor[] grads = Autograd.grad(new Tensor[] {y}, wrt, null, true, true, true);
+        Tensor total = null;
+        for (int k = 0; k < grads.length; k++) {
+            if (grads[k] == null) {
+                continue;
+            }
+            Tensor v = Tensor.randn(DType.FLOAT64, grads[k].device(), new org.vesalius.tensor.Generator(7 + k),
+                    grads[k].shape());
+            Tensor term = grads[k].mul(v).sum();
+            total = total == null ? term : total.add(term);
+        }
+        return total == null ? Tensor.zeros(DType.FLOAT64) : total;
     }
 
     private static int[] differentiable(Tensor[] inputs) {

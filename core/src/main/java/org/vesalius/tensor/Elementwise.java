@@ -137,19 +137,27 @@ final class Elementwise {
         }
     }
 
-    private static String opName(BinaryOp op) {
-        String s = op.name().toLowerCase(java.util.Locale.ROOT);
-        StringBuilder sb = new StringBuilder();
-        boolean up = false;
-        for (char c : s.toCharArray()) {
-            if (c == '_') {
-                up = true;
-            } else {
-                sb.append(up ? Character.toUpperCase(c) : c);
-                up = false;
+    private static final String[] BINARY_NAMES = new String[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) {
+            StringBuilder sb = new StringBuilder();
+            boolean up = false;
+            for (char c : op.name().toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+                if (c == '_') {
+                    up = true;
+                } else {
+                    sb.append(up ? Character.toUpperCase(c) : c);
+                    up = false;
+                }
             }
+            BINARY_NAMES[op.ordinal()] = sb.toString();
         }
-        return sb.toString();
+    }
+
+    /** PyTorch's camelCase name of a binary op, for messages and grad_fn names. */
+    private static String opName(BinaryOp op) {
+        return BINARY_NAMES[op.ordinal()];
     }
 
     // ------------------------------------------------------------------ unary
@@ -284,18 +292,27 @@ final class Elementwise {
         return out;
     }
 
-    private static String unaryName(UnaryOp op) {
-        switch (op) {
-            case LEAKY_RELU: return "leakyRelu";
-            case GELU_TANH: return "gelu";
-            case POW_SCALAR: return "pow";
-            case RPOW_SCALAR: return "pow";
-            case AFFINE: return "affine";
-            case ISNAN: return "isNan";
-            case ISINF: return "isInf";
-            case LOGICAL_NOT: return "logicalNot";
-            default: return op.name().toLowerCase(java.util.Locale.ROOT);
+    private static final String[] UNARY_NAMES = new String[UnaryOp.values().length];
+
+    static {
+        for (UnaryOp op : UnaryOp.values()) {
+            String n;
+            switch (op) {
+                case LEAKY_RELU: n = "leakyRelu"; break;
+                case GELU_TANH: n = "gelu"; break;
+                case POW_SCALAR: case RPOW_SCALAR: n = "pow"; break;
+                case ISNAN: n = "isNan"; break;
+                case ISINF: n = "isInf"; break;
+                case LOGICAL_NOT: n = "logicalNot"; break;
+                case NONZERO_MASK: n = "nonzero"; break;
+                default: n = op.name().toLowerCase(java.util.Locale.ROOT);
+            }
+            UNARY_NAMES[op.ordinal()] = n;
         }
+    }
+
+    private static String unaryName(UnaryOp op) {
+        return UNARY_NAMES[op.ordinal()];
     }
 
     // ------------------------------------------------------------------ scalars

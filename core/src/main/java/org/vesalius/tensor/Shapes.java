@@ -123,7 +123,7 @@ final class Shapes {
      */
     static int[] viewStrides(int[] oldShape, int[] oldStrides, int[] newShape) {
         int[] newStrides = new int[newShape.length];
-        if (numel(oldShape) == 0) {
+        if (numel(oldShape) == 0 || oldShape.length == 0) {
             return contiguousStrides(newShape);
         }
         int viewD = newShape.length - 1;

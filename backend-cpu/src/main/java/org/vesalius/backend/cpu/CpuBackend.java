@@ -1,0 +1,247 @@
+package org.vesalius.backend.cpu;
+
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vesalius.backend.Backend;
+import org.vesalius.backend.BinaryOp;
+import org.vesalius.backend.ReduceOp;
+import org.vesalius.backend.Storage;
+import org.vesalius.backend.UnaryOp;
+import org.vesalius.tensor.DType;
+import org.vesalius.tensor.Device;
+import org.vesalius.tensor.Tensor;
+
+/**
+ * The CPU backend: OpenBLAS for matrix products, multi-threaded Java kernels for elementwise ops,
+ * reductions and indexing, native memory from a caching allocator. Found through
+ * {@link java.util.ServiceLoader}; thread count from {@code -Dvesalius.threads=N} (default: all cores)
+ * or {@link #setThreads}.
+ */
+public final class CpuBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(CpuBackend.class);
+
+    private final CpuAllocator allocator = new CpuAllocator();
+    private final boolean available;
+
+    public CpuBackend() {
+        boolean ok;
+        try {
+            CpuMatmul.init(Parallel.threads());
+            LOG.debug("CPU backend: {} threads, OpenBLAS core {}", Parallel.threads(), CpuMatmul.config());
+            ok = true;
+        } catch (LinkageError e) {
+            LOG.error("CPU backend unavailable: JavaCPP natives for this platform did not load ({}). "
+                    + "Add the natives for your platform, e.g. -Djavacpp.platform=linux-x86_64", e.toString());
+            ok = false;
+        }
+        available = ok;
+    }
+
+    @Override
+    public Device.Type deviceType() {
+        return Device.Type.CPU;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return available;
+    }
+
+    @Override
+    public Storage allocate(DType dtype, long numel, Device device) {
+        return new CpuStorage(this, allocator, dtype, numel);
+    }
+
+    @Override
+    public long liveBytes() {
+        return allocator.liveBytes();
+    }
+
+    @Override
+    public long cachedBytes() {
+        return allocator.cachedBytes();
+    }
+
+    @Override
+    public void emptyCache() {
+        allocator.emptyCache();
+    }
+
+    @Override
+    public int threads() {
+        return Parallel.threads();
+    }
+
+    @Override
+    public void setThreads(int threads) {
+        Parallel.setThreads(threads);
+        CpuMatmul.init(threads);
+    }
+
+    // ---------------------------------------------------------------- host transfer, copies
+
+    @Override
+    public void write(Object array, Tensor dst) {
+        CpuStorage s = CpuElementwise.st(dst);
+        int off = dst.offset();
+        int n = dst.numel();
+        NativeBlock b = s.block;
+        if (array instanceof float[] && dst.dtype() == DType.FLOAT32) {
+            b.floats().put(off, (float[]) array, 0, n);
+        } else if (array instanceof double[] && dst.dtype() == DType.FLOAT64) {
+            b.doubles().put(off, (double[]) array, 0, n);
+        } else if (array instanceof long[] && dst.dtype() == DType.INT64) {
+            b.longs().put(off, (long[]) array, 0, n);
+        } else if (array instanceof int[] && dst.dtype() == DType.INT32) {
+            b.ints().put(off, (int[]) array, 0, n);
+        } else if (array instanceof short[] && dst.dtype().byteSize() == 2) {
+            b.shorts().put(off, (short[]) array, 0, n);
+        } else if (array instanceof byte[] && dst.dtype() == DType.UINT8) {
+            b.bytes.put(off, (byte[]) array, 0, n);
+        } else if (array instanceof boolean[] && dst.dtype() == DType.BOOL) {
+            boolean[] v = (boolean[]) array;
+            ByteBuffer bb = b.bytes;
+            for (int i = 0; i < n; i++) {
+                bb.put(off + i, (byte) (v[i] ? 1 : 0));
+            }
+        } else {
+            throw new IllegalArgumentException("write: a " + array.getClass().getSimpleName()
+                    + " cannot fill a tensor of dtype " + dst.dtype());
+        }
+    }
+
+    @Override
+    public void read(Tensor src, Object array) {
+        CpuStorage s = CpuElementwise.st(src);
+        int off = src.offset();
+        int n = src.numel();
+        NativeBlock b = s.block;
+        if (array instanceof float[] && src.dtype() == DType.FLOAT32) {
+            b.floats().get(off, (float[]) array, 0, n);
+        } else if (array instanceof double[] && src.dtype() == DType.FLOAT64) {
+            b.doubles().get(off, (double[]) array, 0, n);
+        } else if (array instanceof long[] && src.dtype() == DType.INT64) {
+            b.longs().get(off, (long[]) array, 0, n);
+        } else if (array instanceof int[] && src.dtype() == DType.INT32) {
+            b.ints().get(off, (int[]) array, 0, n);
+        } else if (array instanceof short[] && src.dtype().byteSize() == 2) {
+            b.shorts().get(off, (short[]) array, 0, n);
+        } else if (array instanceof byte[] && src.dtype() == DType.UINT8) {
+            b.bytes.get(off, (byte[]) array, 0, n);
+        } else if (array instanceof boolean[] && src.dtype() == DType.BOOL) {
+            boolean[] v = (boolean[]) array;
+            ByteBuffer bb = b.bytes;
+            for (int i = 0; i < n; i++) {
+                v[i] = bb.get(off + i) != 0;
+            }
+        } else {
+            throw new IllegalArgumentException("read: a tensor of dtype " + src.dtype() + " cannot be read into a "
+                    + array.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (!src.device().equals(Device.CPU) || !dst.device().equals(Device.CPU)) {
+            throw new IllegalArgumentException("copy: the CPU backend copies between CPU tensors only, got "
+                    + src.device() + " -> " + dst.device());
+        }
+        CpuElementwise.copy(src, dst);
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        CpuElementwise.fill(dst, value);
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out, double p1, double p2) {
+        CpuElementwise.unary(op, x, out, p1, p2);
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out, double p1, double p2) {
+        CpuElementwise.binary(op, a, b, out, p1, p2);
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        CpuElementwise.where(cond, a, b, out);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        CpuReduce.reduce(op, x, dims, out);
+    }
+
+    @Override
+    public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) {
+        CpuReduce.argReduce(max, x, dim, values, indices);
+    }
+
+    @Override
+    public void cumsum(Tensor x, int dim, Tensor out) {
+        CpuReduce.cumsum(x, dim, out);
+    }
+
+    @Override
+    public void softmax(Tensor x, int dim, boolean log, Tensor out) {
+        CpuReduce.softmax(x, dim, log, out);
+    }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gy, int dim, boolean log, Tensor gx) {
+        CpuReduce.softmaxBackward(y, gy, dim, log, gx);
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        CpuMatmul.matmul(a, b, out);
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    @Override
+    public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+        CpuIndexing.indexSelect(x, dim, index, out);
+    }
+
+    @Override
+    public void indexAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        CpuIndexing.indexAdd(out, dim, index, src);
+    }
+
+    @Override
+    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        CpuIndexing.gather(x, dim, index, out);
+    }
+
+    @Override
+    public void scatter(Tensor out, int dim, Tensor index, Tensor src, boolean accumulate) {
+        CpuIndexing.scatter(out, dim, index, src, accumulate);
+    }
+
+    @Override
+    public Tensor nonzero(Tensor x) {
+        return CpuIndexing.nonzero(x);
+    }
+
+    // ---------------------------------------------------------------- random numbers
+
+    @Override
+    public void uniform(Tensor out, double lo, double hi, long seed, long offset) {
+        CpuRandom.uniform(out, lo, hi, seed, offset);
+    }
+
+    @Override
+    public void normal(Tensor out, double mean, double std, long seed, long offset) {
+        CpuRandom.normal(out, mean, std, seed, offset);
+    }
+}

@@ -1,0 +1,128 @@
+package org.vesalius.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.vesalius.autograd.NoGrad;
+import org.vesalius.backend.Backends;
+import org.vesalius.tensor.Generator;
+import org.vesalius.tensor.Scope;
+import org.vesalius.tensor.Tensor;
+
+/**
+ * Op-level benchmarks, the Java side of {@code shared/bench/torch_ops.py}: the same workloads, the
+ * same JSON line per measurement, so one script can pair the two peers.
+ *
+ * <pre>java -jar bench/target/vesalius-bench.jar [WORKLOAD ...] [--threads 2] [--warmup 5] [--iters 30]</pre>
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    /** One timed step; {@link #reps} calls per timed sample for ops too small to time alone. */
+    interface Step {
+        void run();
+    }
+
+    static final class Workload {
+        final Step step;
+        final int reps;
+
+        Workload(Step step, int reps) {
+            this.step = step;
+            this.reps = reps;
+        }
+    }
+
+    static Map<String, Workload> workloads() {
+        Generator g = new Generator(42);
+        Map<String, Workload> m = new LinkedHashMap<>();
+        Tensor a = Tensor.randn(g, 4 * 1024 * 1024);
+        Tensor b = Tensor.randn(g, 4 * 1024 * 1024);
+        Tensor s = Tensor.randn(g, 64, 10000);
+        Tensor m1 = Tensor.randn(g, 1024, 1024);
+        Tensor n1 = Tensor.randn(g, 1024, 1024);
+        Tensor m2 = Tensor.randn(g, 2048, 2048);
+        Tensor n2 = Tensor.randn(g, 2048, 2048);
+        Tensor oneA = Tensor.randn(g, 1).requiresGrad_(true);
+        Tensor oneB = Tensor.randn(g, 1).requiresGrad_(true);
+        m.put("sgemm-1024", new Workload(noGrad(() -> m1.matmul(n1)), 1));
+        m.put("sgemm-2048", new Workload(noGrad(() -> m2.matmul(n2)), 1));
+        m.put("add-4M", new Workload(noGrad(() -> a.add(b)), 1));
+        m.put("relu-4M", new Workload(noGrad(a::relu), 1));
+        m.put("sum-4M", new Workload(noGrad(a::sum), 1));
+        m.put("softmax-64x10000", new Workload(noGrad(() -> s.softmax(1)), 1));
+        m.put("tiny-add-autograd", new Workload(() -> oneA.add(oneB), 10000));
+        ConvWorkloads.register(m, g);
+        return m;
+    }
+
+    /** Runs the op without a graph, freeing its result at once. */
+    static Step noGrad(java.util.function.Supplier<Tensor> op) {
+        return () -> {
+            try (NoGrad ng = NoGrad.open()) {
+                op.get().close();
+            }
+        };
+    }
+
+    public static void main(String[] args) {
+        List<String> names = new ArrayList<>();
+        int threads = 2;
+        int warmup = 5;
+        int iters = 30;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads": threads = Integer.parseInt(args[++i]); break;
+                case "--warmup": warmup = Integer.parseInt(args[++i]); break;
+                case "--iters": iters = Integer.parseInt(args[++i]); break;
+                case "--list":
+                    workloads().keySet().forEach(System.out::println);
+                    return;
+                default:
+                    names.add(args[i]);
+            }
+        }
+        Backends.cpu().setThreads(threads);
+        Map<String, Workload> all = workloads();
+        if (names.isEmpty()) {
+            names.addAll(all.keySet());
+        }
+        for (String name : names) {
+            Workload w = all.get(name);
+            if (w == null) {
+                System.err.println("unknown workload '" + name + "'; known: " + all.keySet());
+                System.exit(2);
+            }
+            double[] ms = time(w, warmup, iters);
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"peer\": \"vesalius\", \"workload\": \"%s\", \"median_ms\": %.6f, \"min_ms\": %.6f, \"iters\": %d, \"threads\": %d}",
+                    name, ms[ms.length / 2], ms[0], iters, threads));
+        }
+    }
+
+    static double[] time(Workload w, int warmup, int iters) {
+        for (int i = 0; i < warmup; i++) {
+            try (Scope s = Scope.open()) {
+                for (int r = 0; r < w.reps; r++) {
+                    w.step.run();
+                }
+            }
+        }
+        double[] ms = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            try (Scope s = Scope.open()) {
+                long t0 = System.nanoTime();
+                for (int r = 0; r < w.reps; r++) {
+                    w.step.run();
+                }
+                ms[i] = (System.nanoTime() - t0) / 1e6 / w.reps;
+            }
+        }
+        Arrays.sort(ms);
+        return ms;
+    }
+}
