@@ -296,7 +296,12 @@ TORCH = {
     "maxPool1d": lambda t, k: F.max_pool1d(t[0], **_pool(k)),
     "maxPool2d": lambda t, k: F.max_pool2d(t[0], **_pool(k)),
     "maxPool3d": lambda t, k: F.max_pool3d(t[0], **_pool(k)),
-    "maxPool2d.indices": lambda t, k: tuple(F.max_pool2d(t[0], return_indices=True, **_pool(k))),
+    "maxPool1dWithIndices": lambda t, k: tuple(F.max_pool1d(t[0], return_indices=True, **_pool(k))),
+    "maxPool2dWithIndices": lambda t, k: tuple(F.max_pool2d(t[0], return_indices=True, **_pool(k))),
+    "maxPool3dWithIndices": lambda t, k: tuple(F.max_pool3d(t[0], return_indices=True, **_pool(k))),
+    "adaptiveMaxPool1dWithIndices": lambda t, k: tuple(F.adaptive_max_pool1d(t[0], k["outputSize"], True)),
+    "adaptiveMaxPool2dWithIndices": lambda t, k: tuple(F.adaptive_max_pool2d(t[0], k["outputSize"], True)),
+    "adaptiveMaxPool3dWithIndices": lambda t, k: tuple(F.adaptive_max_pool3d(t[0], k["outputSize"], True)),
     "avgPool1d": lambda t, k: F.avg_pool1d(t[0], **_avg(k)),
     "avgPool2d": lambda t, k: F.avg_pool2d(t[0], **_avg(k)),
     "avgPool3d": lambda t, k: F.avg_pool3d(t[0], **_avg(k)),
@@ -314,10 +319,15 @@ TORCH = {
     "instanceNorm": lambda t, k: F.instance_norm(t[0], weight=t[1] if len(t) > 1 else None,
                                                  bias=t[2] if len(t) > 2 else None, eps=k["eps"]),
     "dropout": lambda t, k: F.dropout(t[0], k["p"], k["training"]),
+    "dropout1d": lambda t, k: F.dropout1d(t[0], k["p"], k["training"]),
+    "dropout2d": lambda t, k: F.dropout2d(t[0], k["p"], k["training"]),
+    "dropout3d": lambda t, k: F.dropout3d(t[0], k["p"], k["training"]),
     "embedding": lambda t, k: F.embedding(t[0], t[1], padding_idx=k.get("paddingIdx")),
     "interpolate": lambda t, k: F.interpolate(t[0], size=k.get("size"), scale_factor=k.get("scaleFactor"),
                                               mode=k["mode"], align_corners=k.get("alignCorners")),
     "oneHot": lambda t, k: F.one_hot(t[0], k["numClasses"]),
+    "oneHot.infer": lambda t, k: F.one_hot(t[0]),
+    "instanceNorm.running": lambda t, k: _instance_norm_running(t, k),
     "cat": lambda t, k: torch.cat(t, k["dim"]),
     "stack": lambda t, k: torch.stack(t, k["dim"]),
     "split": lambda t, k: tuple(torch.split(t[0], k["splitSize"], k["dim"])),
@@ -349,6 +359,13 @@ def _pool(k):
 def _avg(k):
     return dict(kernel_size=k["kernelSize"], stride=k["stride"], padding=k["padding"], ceil_mode=k["ceilMode"],
                 count_include_pad=k["countIncludePad"])
+
+
+def _instance_norm_running(t, k):
+    x, rm, rv = t[0], t[1], t[2]
+    y = F.instance_norm(x, rm, rv, t[3] if len(t) > 3 else None, t[4] if len(t) > 4 else None,
+                        k["useInputStats"], k["momentum"], k["eps"])
+    return (y, rm.clone(), rv.clone())
 
 
 def _batch_norm(t, k):
@@ -819,9 +836,21 @@ case("pool", "maxPool2d", [U(1, 2, 7, 7)],
 case("pool", "maxPool2d", [U(2, 3, 6, 6, dt="float32", layout="permuted")],
      {"kernelSize": [2, 2], "stride": [2, 2], "padding": [0, 0], "dilation": [1, 1], "ceilMode": False},
      label="f32_channels_last_like")
-case("pool", "maxPool2d.indices", [U(1, 2, 4, 6)],
+# indices index the flattened spatial plane of each (n, c), as PyTorch's return_indices
+case("pool", "maxPool1dWithIndices", [U(2, 2, 7)],
+     {"kernelSize": [3], "stride": [2], "padding": [1], "dilation": [1], "ceilMode": False}, label="k3s2p1")
+case("pool", "maxPool2dWithIndices", [U(1, 2, 4, 6)],
      {"kernelSize": [2, 2], "stride": [2, 2], "padding": [0, 0], "dilation": [1, 1], "ceilMode": False},
-     label="indices")
+     label="k2s2")
+case("pool", "maxPool2dWithIndices", [U(1, 1, 5, 5)],
+     {"kernelSize": [3, 3], "stride": [2, 2], "padding": [1, 1], "dilation": [1, 1], "ceilMode": True},
+     label="k3s2p1_ceil")
+case("pool", "maxPool3dWithIndices", [U(1, 2, 4, 4, 3)],
+     {"kernelSize": [2, 2, 2], "stride": [2, 2, 1], "padding": [0, 0, 0], "dilation": [1, 1, 1], "ceilMode": False},
+     label="k2")
+case("pool", "adaptiveMaxPool1dWithIndices", [U(2, 2, 7)], {"outputSize": [3]}, label="uneven")
+case("pool", "adaptiveMaxPool2dWithIndices", [U(1, 2, 5, 7)], {"outputSize": [2, 3]}, label="uneven")
+case("pool", "adaptiveMaxPool3dWithIndices", [U(1, 1, 4, 5, 3)], {"outputSize": [2, 2, 2]}, label="uneven")
 case("pool", "adaptiveAvgPool2d", [U(2, 3, 7, 5, dt="float32")], {"outputSize": [1, 1]}, label="global_f32")
 
 case("norm", "batchNorm", [U(4, 3, 5), U(3, grad=False), P(3, grad=False), U(3), U(3)],
@@ -849,10 +878,19 @@ case("norm", "groupNorm", [U(2, 8, 4, 4, dt="float32"), U(8, dt="float32"), U(8,
 case("norm", "instanceNorm", [U(2, 3, 4, 4), U(3), U(3)], {"eps": 1e-5}, label="2d")
 case("norm", "instanceNorm", [U(2, 2, 6)], {"eps": 1e-5}, label="1d_no_affine")
 case("norm", "instanceNorm", [U(1, 2, 3, 3, 3), U(2), U(2)], {"eps": 1e-5}, label="3d")
+case("norm", "instanceNorm.running", [U(2, 3, 4, 4), U(3, grad=False), P(3, grad=False), U(3), U(3)],
+     {"useInputStats": True, "momentum": 0.2, "eps": 1e-5}, label="update_running_stats")
+case("norm", "instanceNorm.running", [U(2, 3, 5), U(3, grad=False), P(3, grad=False), U(3), U(3)],
+     {"useInputStats": False, "momentum": 0.1, "eps": 1e-5}, label="use_running_stats")
 
 case("network", "dropout", [U(3, 4)], {"p": 0.5, "training": False}, label="eval_identity")
 case("network", "dropout", [U(3, 4)], {"p": 0.0, "training": True}, label="p0_identity")
 case("network", "dropout", [U(3, 4, dt="float32")], {"p": 1.0, "training": True}, label="p1_zeros")
+# dropout draws from its own random stream: only the deterministic settings can match PyTorch
+for d, shape in [(1, [2, 3, 4]), (2, [2, 3, 2, 2]), (3, [1, 2, 2, 2, 2])]:
+    case("network", "dropout%dd" % d, [U(*shape)], {"p": 0.5, "training": False}, label="eval_identity")
+    case("network", "dropout%dd" % d, [U(*shape)], {"p": 0.0, "training": True}, label="p0_identity")
+    case("network", "dropout%dd" % d, [U(*shape, dt="float32")], {"p": 1.0, "training": True}, label="p1_zeros")
 case("network", "embedding", [I(2, 3, lo=0, hi=5), U(5, 4)], {}, label="f64")
 case("network", "embedding", [V([[0, 2, 0], [4, 2, 1]], dt="int64"), U(5, 3)], {"paddingIdx": 0}, label="padding_idx")
 case("network", "embedding", [I(4, lo=0, hi=6), U(6, 2, dt="float32")], {}, label="f32")
@@ -874,6 +912,8 @@ case("network", "interpolate", [U(1, 2, 3, 3, dt="float32")], {"scaleFactor": [2
      label="nearest_scale2_f32")
 case("network", "oneHot", [V([0, 3, 1, 3], dt="int64")], {"numClasses": 5}, label="1d")
 case("network", "oneHot", [I(2, 3, lo=0, hi=4)], {"numClasses": 4}, label="2d")
+case("network", "oneHot.infer", [V([2, 0, 4], dt="int64")], {}, label="max_plus_one")
+case("network", "oneHot", [V([0, 5], dt="int64")], {"numClasses": 3}, label="out_of_range", error=True)
 
 case("joining", "cat", [U(2, 3), U(1, 3), U(4, 3)], {"dim": 0}, label="dim0")
 case("joining", "cat", [U(2, 3, layout="permuted"), U(2, 1)], {"dim": -1}, label="last_permuted")

@@ -39,12 +39,14 @@ public final class ParityOps {
             "conv1d", "conv2d", "conv3d", "convTranspose1d", "convTranspose2d", "convTranspose3d",
             // pooling
             "maxPool1d", "maxPool2d", "maxPool3d", "avgPool1d", "avgPool2d", "avgPool3d",
+            "maxPool1dWithIndices", "maxPool2dWithIndices", "maxPool3dWithIndices",
             "adaptiveAvgPool1d", "adaptiveAvgPool2d", "adaptiveAvgPool3d",
             "adaptiveMaxPool1d", "adaptiveMaxPool2d", "adaptiveMaxPool3d",
+            "adaptiveMaxPool1dWithIndices", "adaptiveMaxPool2dWithIndices", "adaptiveMaxPool3dWithIndices",
             // normalization
             "batchNorm", "layerNorm", "groupNorm", "instanceNorm",
             // network ops
-            "dropout", "embedding", "interpolate", "oneHot",
+            "dropout", "dropout1d", "dropout2d", "dropout3d", "embedding", "interpolate", "oneHot",
             // joining and indexing extras
             "cat", "stack", "split", "chunk", "pad", "flip", "roll", "repeat",
             "maskedSelect", "nonzero", "index")));
