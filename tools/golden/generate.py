@@ -456,6 +456,13 @@ case("unary", "clamp", [I(2, 5, lo=-5, hi=5)], {"min": -2, "max": 3}, label="int
 case("unary", "clampMin", [U(3, 4, away=0.05, points=(0.2,))], {"min": 0.2}, label="f64")
 case("unary", "clampMax", [U(3, 4, away=0.05, points=(0.2,))], {"max": 0.2}, label="f64")
 SPECIAL = [0.0, -1.0, INF, -INF, NAN, 3.5, 1e30, -0.0]
+# NaN must propagate and infinities follow IEEE / PyTorch (never a silently finite number)
+NONFINITE = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 1e-30]
+for op in UNARY:
+    case("unary", op, [V(NONFINITE, dt="float32")], label="nonfinite")
+for op, kw in [("leakyRelu", {"negativeSlope": 0.1}), ("elu", {"alpha": 1.0}), ("clamp", {"min": -0.5, "max": 0.5}),
+               ("gelu.approximate", {"approximate": "tanh"}), ("softplus.params", {"beta": 2.0, "threshold": 10.0})]:
+    case("unary", op, [V(NONFINITE, dt="float32")], kw, label="nonfinite")
 case("unary", "isNan", [V(SPECIAL, dt="float32")], label="special")
 case("unary", "isInf", [V(SPECIAL, dt="float32")], label="special")
 case("unary", "isNan", [I(2, 3)], label="int64")
@@ -501,6 +508,12 @@ case("binary", "maximum", [V([1.0, NAN, 3.0], dt="float32"), V([NAN, 0.0, 2.0], 
 case("binary", "pow", [V([-2.0, -1.5, 0.0, 2.0], dt="float32"), V([2.0, 3.0, 2.0, -1.0], dt="float32")],
      label="negative_base")
 case("binary", "pow", [I(2, 3, lo=0, hi=4), I(3, lo=0, hi=3)], label="int64")
+case("binary", "pow", [V([0.0, 0.0, -8.0, INF, -INF, NAN, 1.0, 2.0, 0.5], dt="float64", grad=False),
+                       V([0.0, -1.0, 1.0 / 3, -0.5, 3.0, 0.0, NAN, INF, -INF], dt="float64", grad=False)],
+     label="special")
+for op in ["add", "sub", "mul", "div", "atan2", "minimum", "remainder"]:
+    case("binary", op, [V([INF, -INF, NAN, 1.0, 0.0, -0.0, INF], dt="float32"),
+                        V([-INF, -INF, 1.0, 0.0, 0.0, 2.0, 1.0], dt="float32")], label="nonfinite")
 case("binary", "add", [U(3, 4), U(3, 4)], {"alpha": -2.5}, label="alpha")
 # promotion: integer + float, float32 + float64, 0-dim tensors do not widen dimensioned ones
 case("binary", "add", [I(2, 3), U(2, 3, dt="float32")], label="int64_f32")
@@ -590,6 +603,15 @@ for op in ["sum", "mean"]:
          label="f32_strided")
     case("reduce", op, [U(4, expand=[3, 4])], label="expanded")
 case("reduce", "sum", [I(2, 3, dt="int32")], label="int32_to_int64")
+case("reduce", "sum.dim", [V([1.0, INF, 2.0, NAN, -INF, INF, 3.0, 4.0, 5.0], [3, 3], dt="float32")],
+     {"dim": 1, "keepDim": False}, label="nonfinite")
+for op in ["max", "min"]:
+    case("reduce", op, [V([1.0, NAN, 3.0, -2.0], dt="float32")], label="nan")
+for op in ["amax", "amin"]:
+    case("reduce", op, [V([1.0, NAN, 3.0, -2.0, 0.5, 4.0], [2, 3], dt="float32")], {"dims": [1], "keepDim": False},
+         label="nan")
+for op in ["argmax", "argmin"]:
+    case("reduce", op, [V([1.0, 7.0, NAN, -2.0, NAN, 4.0], dt="float32")], label="nan")
 case("reduce", "sum.dim", [B(3, 4)], {"dim": 0, "keepDim": False}, label="bool_to_int64")
 case("reduce", "sum.dim", [U(0, 3)], {"dim": 0, "keepDim": False}, label="empty")
 case("reduce", "sum", [U()], label="0dim")
