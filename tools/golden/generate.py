@@ -58,9 +58,10 @@ class Spec:
 def _uniform(gen, shape, lo, hi, away, points):
     v = torch.rand(shape, generator=gen, dtype=torch.float64) * (hi - lo) + lo
     for p in points:
+        # add the margin to the distance rather than clamping to it, so no two values tie
         d = v - p
         near = d.abs() < away
-        v = torch.where(near, p + torch.where(d >= 0, 1.0, -1.0) * away, v)
+        v = torch.where(near, p + torch.where(d >= 0, 1.0, -1.0) * (away + d.abs()), v)
     return torch.round(v * 1e4) / 1e4
 
 
@@ -323,6 +324,8 @@ TORCH = {
     "dropout2d": lambda t, k: F.dropout2d(t[0], k["p"], k["training"]),
     "dropout3d": lambda t, k: F.dropout3d(t[0], k["p"], k["training"]),
     "embedding": lambda t, k: F.embedding(t[0], t[1], padding_idx=k.get("paddingIdx")),
+    "interpolate.bicubic": lambda t, k: F.interpolate(t[0], size=k.get("size"), mode="bicubic",
+                                                      align_corners=k.get("alignCorners")),
     "interpolate": lambda t, k: F.interpolate(t[0], size=k.get("size"), scale_factor=k.get("scaleFactor"),
                                               mode=k["mode"], align_corners=k.get("alignCorners")),
     "oneHot": lambda t, k: F.one_hot(t[0], k["numClasses"]),
@@ -921,13 +924,13 @@ for mode, shape, size, extra in [
     ("linear", [2, 2, 5], [8], {"alignCorners": False}), ("linear", [2, 2, 5], [8], {"alignCorners": True}),
     ("bilinear", [1, 2, 3, 4], [5, 6], {"alignCorners": False}), ("bilinear", [1, 2, 3, 4], [5, 6], {"alignCorners": True}),
     ("bilinear", [1, 1, 6, 6], [4, 3], {"alignCorners": False}),
-    ("bicubic", [1, 1, 4, 4], [6, 5], {"alignCorners": False}),
     ("trilinear", [1, 1, 3, 3, 2], [4, 5, 3], {"alignCorners": False}),
     ("nearest", [1, 1, 2, 3, 2], [3, 4, 4], {}),
 ]:
     kw = dict(extra, size=size, mode=mode)
     case("network", "interpolate", [U(*shape)], kw,
          label=mode + "_" + "x".join(map(str, size)) + ("_ac" if extra.get("alignCorners") else ""))
+case("network", "interpolate.bicubic", [U(1, 1, 4, 4)], {"size": [6, 5], "alignCorners": False}, label="6x5")
 case("network", "interpolate", [U(1, 2, 3, 4, dt="float32")], {"scaleFactor": [2.0, 2.0], "mode": "bilinear",
                                                                "alignCorners": False}, label="bilinear_scale2_f32")
 case("network", "interpolate", [U(1, 2, 3, 3, dt="float32")], {"scaleFactor": [2.0, 2.0], "mode": "nearest"},

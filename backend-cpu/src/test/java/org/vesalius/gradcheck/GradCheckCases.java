@@ -82,12 +82,16 @@ public final class GradCheckCases {
     /** Away from multiples of 0.5 (floor, ceil, round, trunc and sign change only there). */
     static final Domain OFF_GRID = r -> {
         double v = r.nextDouble() * 6 - 3;
-        double h = Math.rint(v * 2) / 2;
-        return Math.abs(v - h) < 0.05 ? h + 0.05 * (v >= h ? 1 : -1) : v;
+        return away(v, Math.rint(v * 2) / 2, 0.05);
     };
 
+    /**
+     * Moves v out of (p - margin, p + margin) by adding the margin to its distance: the result stays
+     * random, so no two elements tie (a tie makes max-like ops non-differentiable).
+     */
     private static double away(double v, double p, double margin) {
-        return Math.abs(v - p) < margin ? p + margin * (v >= p ? 1 : -1) : v;
+        double d = v - p;
+        return Math.abs(d) < margin ? p + Math.copySign(margin + Math.abs(d), d) : v;
     }
 
     static Domain awayFrom(Domain d, double... points) {

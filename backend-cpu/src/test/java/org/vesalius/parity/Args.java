@@ -22,6 +22,11 @@ public final class Args {
         return tensors.get(i);
     }
 
+    /** Input {@code i}, or null when the case has fewer inputs (an optional weight or bias). */
+    public Tensor optional(int i) {
+        return i < tensors.size() ? tensors.get(i) : null;
+    }
+
     /** All inputs from {@code from} on (for cat, stack, index). */
     public Tensor[] tensorsFrom(int from) {
         return tensors.subList(from, tensors.size()).toArray(new Tensor[0]);

@@ -84,13 +84,15 @@ public class ParityTest {
         Set<String> noFixture = new TreeSet<>();
         Set<String> fixtureMethods = Fixtures.opKeys().stream().map(ParityOps::method).collect(Collectors.toSet());
         for (String m : ParityOps.NOT_YET_IMPLEMENTED) {
-            if (tensorMethods.contains(m)) {
+            boolean variant = !ParityOps.method(m).equals(m);
+            if (!variant && tensorMethods.contains(m)) {
                 landed.add(m);
             }
-            if (ParityOps.OPS.keySet().stream().anyMatch(k -> ParityOps.method(k).equals(m))) {
+            if (variant ? ParityOps.OPS.containsKey(m)
+                    : ParityOps.OPS.keySet().stream().anyMatch(k -> ParityOps.method(k).equals(m))) {
                 mappedToo.add(m);
             }
-            if (!fixtureMethods.contains(m)) {
+            if (variant ? !Fixtures.opKeys().contains(m) : !fixtureMethods.contains(m)) {
                 noFixture.add(m);
             }
         }
@@ -157,7 +159,11 @@ public class ParityTest {
             }
             if (!ParityOps.method(c.op).endsWith("_")) {
                 // an op that writes into its input (aliasing bug) would corrupt its caller's data
+                Set<Integer> mutated = ParityOps.MUTATED_INPUTS.getOrDefault(c.op, Set.of());
                 for (int i = 0; i < leaves.size(); i++) {
+                    if (mutated.contains(i)) {
+                        continue;
+                    }
                     double[] now = FixtureTensors.read(leaves.get(i));
                     if (!Arrays.equals(before.get(i), now)) {
                         fail("input " + i + " was modified by " + c.op);
