@@ -147,4 +147,167 @@ final class Indexing {
         out.backend().indexAdd(out, d, index, src);
         return out.record("indexSelectBackward", gg -> new Tensor[] {indexSelect(gg, d, index)}, src);
     }
+
+    // ------------------------------------------------------------------ masks and x[idx]
+
+    static Tensor nonzero(Tensor x) {
+        x.checkOpen("nonzero");
+        return x.backend().nonzero(x);
+    }
+
+    private static void checkMask(String op, Tensor mask) {
+        mask.checkOpen(op);
+        if (mask.dtype != DType.BOOL) {
+            throw new IllegalArgumentException(op + ": mask must be a bool tensor, got " + mask.dtype
+                    + "; build it with a comparison such as x.gt(0), or .to(DType.BOOL)");
+        }
+    }
+
+    /** Flat positions of the true elements of {@code mask} broadcast to {@code shape}, as 1-D int64. */
+    private static Tensor truePositions(Tensor mask, int[] shape) {
+        Tensor flat = Elementwise.broadcastTo(mask, shape).reshape(-1);
+        return flat.backend().nonzero(flat).view(-1);
+    }
+
+    static Tensor maskedSelect(Tensor x, Tensor mask) {
+        x.checkOpen("maskedSelect");
+        checkMask("maskedSelect", mask);
+        Elementwise.checkSameDevice("maskedSelect", x, mask);
+        int[] shape = Shapes.broadcast("maskedSelect", x.shape, mask.shape);
+        Tensor positions = truePositions(mask, shape);
+        return x.expand(shape).reshape(-1).indexSelect(0, positions);
+    }
+
+    static Tensor maskedScatter(Tensor x, Tensor mask, Tensor source) {
+        x.checkOpen("maskedScatter");
+        source.checkOpen("maskedScatter");
+        checkMask("maskedScatter", mask);
+        Elementwise.checkSameDevice("maskedScatter", x, mask);
+        Elementwise.checkSameDevice("maskedScatter", x, source);
+        int[] shape = Shapes.broadcast("maskedScatter", x.shape, mask.shape);
+        Tensor positions = truePositions(mask, shape);
+        int count = positions.numel();
+        if (source.numel() < count) {
+            throw new IllegalArgumentException("maskedScatter: source of shape " + Shapes.str(source.shape) + " has "
+                    + source.numel() + " elements but the mask of shape " + Shapes.str(mask.shape) + " selects " + count);
+        }
+        Tensor flatX = x.expand(shape).reshape(-1);
+        Tensor flatSource = source.to(x.dtype).reshape(-1);
+        return scatter(flatX, 0, positions, flatSource, false).view(shape);
+    }
+
+    /**
+     * What {@code x[idx]} reads along dim 0: {@code rows} is x with the indexed dims flattened into
+     * one (a view when possible), {@code positions} the 1-D int64 rows taken, {@code indexShape}
+     * the shape those rows take in the result.
+     */
+    private static final class Selection {
+        final Tensor rows;
+        final Tensor positions;
+        final int[] indexShape;
+        final int[] rest;
+
+        Selection(Tensor rows, Tensor positions, int[] indexShape, int[] rest) {
+            this.rows = rows;
+            this.positions = positions;
+            this.indexShape = indexShape;
+            this.rest = rest;
+        }
+
+        int[] resultShape() {
+            int[] out = java.util.Arrays.copyOf(indexShape, indexShape.length + rest.length);
+            System.arraycopy(rest, 0, out, indexShape.length, rest.length);
+            return out;
+        }
+    }
+
+    private static Selection select(String op, Tensor x, Tensor idx) {
+        x.checkOpen(op);
+        idx.checkOpen(op);
+        if (idx.dtype != DType.INT64 && idx.dtype != DType.INT32 && idx.dtype != DType.BOOL) {
+            throw new IllegalArgumentException(op + ": indices must be int64, int32 or bool tensors, got " + idx.dtype
+                    + (idx.dtype.isFloatingPoint() ? "; convert float indices with .toLong()" : ""));
+        }
+        Elementwise.checkSameDevice(op, x, idx);
+        if (idx.dtype == DType.BOOL) {
+            int k = idx.dim();
+            if (k > x.dim()) {
+                throw new IllegalArgumentException(op + ": too many indices: a mask of shape " + Shapes.str(idx.shape)
+                        + " for a tensor of shape " + Shapes.str(x.shape));
+            }
+            for (int i = 0; i < k; i++) {
+                if (idx.shape[i] != x.shape[i]) {
+                    throw new IllegalArgumentException(op + ": the shape of the mask " + Shapes.str(idx.shape) + " at index "
+                            + i + " does not match the shape of the indexed tensor " + Shapes.str(x.shape) + " at index " + i);
+                }
+            }
+            int[] rest = java.util.Arrays.copyOfRange(x.shape, k, x.dim());
+            int[] rowsShape = new int[rest.length + 1];
+            rowsShape[0] = (int) Shapes.numel(idx.shape);
+            System.arraycopy(rest, 0, rowsShape, 1, rest.length);
+            Tensor positions = truePositions(idx, idx.shape);
+            return new Selection(x.reshape(rowsShape), positions, new int[] {positions.numel()}, rest);
+        }
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException(op + ": cannot index a 0-dim tensor with an integer index of shape "
+                    + Shapes.str(idx.shape) + "; only a bool mask can index a 0-dim tensor");
+        }
+        int n = x.shape[0];
+        Tensor positions = longIndex(idx).reshape(-1);
+        if (positions.numel() > 0) {
+            long lo = (long) positions.min().item();
+            long hi = (long) positions.max().item();
+            if (hi >= n || lo < -n) {
+                throw new IllegalArgumentException(op + ": index " + (hi >= n ? hi : lo)
+                        + " is out of bounds for dimension 0 with size " + n + " (tensor of shape " + Shapes.str(x.shape) + ")");
+            }
+            if (lo < 0) {
+                positions = Elementwise.where(positions.lt(0), positions.add(n), positions);
+            }
+        }
+        return new Selection(x, positions, idx.shape, java.util.Arrays.copyOfRange(x.shape, 1, x.dim()));
+    }
+
+    static Tensor index(Tensor x, Tensor idx) {
+        Selection s = select("index", x, idx);
+        return s.rows.indexSelect(0, s.positions).view(s.resultShape());
+    }
+
+    static Tensor indexPut(Tensor x, Tensor idx, Tensor values, boolean accumulate) {
+        String op = "indexPut";
+        values.checkOpen(op);
+        Selection s = select(op, x, idx);
+        Elementwise.checkSameDevice(op, x, values);
+        int[] target = s.resultShape();
+        if (!broadcastsTo(values.shape, target)) {
+            throw new IllegalArgumentException(op + ": values of shape " + Shapes.str(values.shape)
+                    + " cannot be broadcast to the indexed shape " + Shapes.str(target) + " (tensor of shape "
+                    + Shapes.str(x.shape) + ", index of shape " + Shapes.str(idx.shape) + ")");
+        }
+        int count = s.positions.numel();
+        int[] rowsShape = s.rows.shape;
+        int[] srcShape = rowsShape.clone();
+        srcShape[0] = count;
+        Tensor src = values.to(x.dtype).expand(target).reshape(srcShape);
+        // one index per element of src, all equal along the trailing dims: scatter along dim 0
+        int[] column = new int[rowsShape.length];
+        java.util.Arrays.fill(column, 1);
+        column[0] = count;
+        Tensor scatterIndex = s.positions.view(column).expand(srcShape);
+        return scatter(s.rows, 0, scatterIndex, src, accumulate).view(x.shape);
+    }
+
+    /** Whether {@code from} broadcasts to exactly {@code to} (NumPy rules, no growth of {@code to}). */
+    private static boolean broadcastsTo(int[] from, int[] to) {
+        if (from.length > to.length) {
+            return false;
+        }
+        for (int i = 1; i <= from.length; i++) {
+            int f = from[from.length - i];
+            if (f != 1 && f != to[to.length - i]) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -1183,6 +1183,53 @@ public final class Tensor implements AutoCloseable {
         return Indexing.indexSelect(this, dim, index);
     }
 
+    /**
+     * PyTorch's {@code x[idx]} on dim 0. With an int64 or int32 {@code idx} of any shape {@code S}
+     * (negative entries count from the end), the result has shape {@code S + shape[1:]}: rows of
+     * {@code x} gathered into the index's layout. With a bool mask whose shape equals the leading
+     * {@code k} dims of {@code x}, the result is {@code [count, shape[k:]...]}, the selected entries
+     * in row-major order. Always a copy; differentiable (repeated rows accumulate gradient).
+     */
+    public Tensor index(Tensor idx) {
+        return Indexing.index(this, idx);
+    }
+
+    /**
+     * An out-of-place {@code x[idx] = values} (or {@code +=} with {@code accumulate}, where repeated
+     * indices add up), with {@code idx} as in {@link #index(Tensor)}; {@code values} broadcasts to
+     * the shape {@code index(idx)} would have. Same shape as this tensor; differentiable in both.
+     */
+    public Tensor indexPut(Tensor idx, Tensor values, boolean accumulate) {
+        return Indexing.indexPut(this, idx, values, accumulate);
+    }
+
+    /** An out-of-place {@code x[idx] = value}; see {@link #indexPut(Tensor, Tensor, boolean)}. */
+    public Tensor indexPut(Tensor idx, double value) {
+        return Indexing.indexPut(this, idx, scalarLike(value), false);
+    }
+
+    /**
+     * The elements where the bool {@code mask} is true, as a 1-D tensor in row-major order; mask and
+     * this tensor broadcast together ({@code torch.masked_select}).
+     */
+    public Tensor maskedSelect(Tensor mask) {
+        return Indexing.maskedSelect(this, mask);
+    }
+
+    /**
+     * A copy with the positions where the bool {@code mask} is true filled, in row-major order, by
+     * consecutive elements of {@code source} (which needs at least that many elements). The result
+     * has the broadcast shape of this tensor and the mask ({@code torch.masked_scatter}).
+     */
+    public Tensor maskedScatter(Tensor mask, Tensor source) {
+        return Indexing.maskedScatter(this, mask, source);
+    }
+
+    /** Coordinates of the nonzero (true) elements as int64 {@code [count, rank]}, row-major order. */
+    public Tensor nonzero() {
+        return Indexing.nonzero(this);
+    }
+
     // =====================================================================================
     // Linear algebra (see LinearAlgebra)
 
@@ -1218,6 +1265,124 @@ public final class Tensor implements AutoCloseable {
 
     // =====================================================================================
     // Joining and rearranging copies: cat, stack, split, chunk, pad, flip, roll, repeat (see Joining)
+
+    /**
+     * Concatenates tensors along an existing dim, like {@code torch.cat}. Shapes must match except
+     * in {@code dim} ({@code [2, 3]} and {@code [4, 3]} along 0 give {@code [6, 3]}); dtypes promote;
+     * 1-D empty tensors are skipped, as in PyTorch. Differentiable: each input gets its slice of the
+     * gradient.
+     */
+    public static Tensor cat(int dim, Tensor... tensors) {
+        return Joining.cat(Arrays.asList(tensors), dim);
+    }
+
+    /** {@link #cat(int, Tensor...)} with the tensors in a list. */
+    public static Tensor cat(java.util.List<Tensor> tensors, int dim) {
+        return Joining.cat(tensors, dim);
+    }
+
+    /**
+     * Joins tensors of one shape along a new dim, like {@code torch.stack}: n tensors of shape
+     * {@code [a, b]} stacked at dim 1 give {@code [a, n, b]}. {@code dim} ranges over rank + 1 places.
+     */
+    public static Tensor stack(int dim, Tensor... tensors) {
+        return Joining.stack(Arrays.asList(tensors), dim);
+    }
+
+    /** {@link #stack(int, Tensor...)} with the tensors in a list. */
+    public static Tensor stack(java.util.List<Tensor> tensors, int dim) {
+        return Joining.stack(tensors, dim);
+    }
+
+    /**
+     * Views of consecutive pieces of {@code splitSize} along {@code dim} (the last may be shorter):
+     * shape {@code [5, 3]} split by 2 on dim 0 gives {@code [2, 3], [2, 3], [1, 3]}.
+     */
+    public java.util.List<Tensor> split(int splitSize, int dim) {
+        return Joining.split(this, splitSize, dim);
+    }
+
+    /** Views of pieces with the given sizes along {@code dim}; the sizes must sum to {@code size(dim)}. */
+    public java.util.List<Tensor> split(int[] sizes, int dim) {
+        return Joining.split(this, sizes, dim);
+    }
+
+    /**
+     * At most {@code chunks} views along {@code dim}, each {@code ceil(size(dim) / chunks)} long but
+     * the last (so possibly fewer pieces than asked, as {@code torch.chunk}).
+     */
+    public java.util.List<Tensor> chunk(int chunks, int dim) {
+        return Joining.chunk(this, chunks, dim);
+    }
+
+    /** The slices along {@code dim} as views with that dim removed: {@code [3, 4]} on dim 0 gives three {@code [4]}. */
+    public java.util.List<Tensor> unbind(int dim) {
+        return Joining.unbind(this, dim);
+    }
+
+    /**
+     * Pads with {@code F.pad}'s convention: {@code pad} holds (before, after) pairs starting from the
+     * last dim, so {@code {1, 1, 2, 2}} adds 1 on each side of the last dim and 2 on each side of
+     * the one before. Negative sizes crop. {@code mode} is {@code "constant"} (fills {@code value}),
+     * {@code "reflect"} (mirror without repeating the edge; pads must be smaller than the dim),
+     * {@code "replicate"} (repeat the edge) or {@code "circular"} (wrap around). Unlike PyTorch, the
+     * non-constant modes accept any rank and any number of padded dims.
+     */
+    public Tensor pad(int[] pad, String mode, double value) {
+        return Joining.pad(this, pad, mode, value);
+    }
+
+    /** Pads with {@code mode} ({@code "reflect"}, {@code "replicate"}, {@code "circular"} or zeros for {@code "constant"}). */
+    public Tensor pad(int[] pad, String mode) {
+        return Joining.pad(this, pad, mode, 0);
+    }
+
+    /** Constant padding with {@code value}; see {@link #pad(int[], String, double)}. */
+    public Tensor pad(int[] pad, double value) {
+        return Joining.pad(this, pad, "constant", value);
+    }
+
+    /** Zero padding; see {@link #pad(int[], String, double)}. */
+    public Tensor pad(int... pad) {
+        return Joining.pad(this, pad, "constant", 0);
+    }
+
+    /** A copy with the order of elements reversed along each of {@code dims}; same shape. */
+    public Tensor flip(int... dims) {
+        return Joining.flip(this, dims);
+    }
+
+    /**
+     * A copy shifted by {@code shifts} along {@code dim}, elements wrapping around: roll by 1 of
+     * {@code [0, 1, 2]} is {@code [2, 0, 1]}. Negative shifts go the other way. Same shape.
+     */
+    public Tensor roll(int shifts, int dim) {
+        return Joining.roll(this, new int[] {shifts}, new int[] {dim});
+    }
+
+    /** Rolls by {@code shifts[i]} along {@code dims[i]} for each i; same shape. */
+    public Tensor roll(int[] shifts, int[] dims) {
+        return Joining.roll(this, shifts, dims);
+    }
+
+    /** Rolls the flattened tensor by {@code shifts} and restores the shape, as {@code torch.roll(x, s)}. */
+    public Tensor roll(int shifts) {
+        return Joining.roll(this, new int[] {shifts}, new int[0]);
+    }
+
+    /**
+     * A copy tiled {@code repeats[i]} times along each dim, like {@code Tensor.repeat}: {@code [2, 3]}
+     * repeated {@code (2, 1, 2)} is {@code [2, 2, 6]}. There must be at least as many repeats as
+     * dims; extra ones add leading dims.
+     */
+    public Tensor repeat(int... repeats) {
+        return Joining.repeat(this, repeats);
+    }
+
+    /** {@link #repeat} that also accepts fewer repetitions than dims (missing leading ones count as 1), like {@code torch.tile}. */
+    public Tensor tile(int... reps) {
+        return Joining.tile(this, reps);
+    }
 
     // =====================================================================================
     // Convolution (see Convolution)
