@@ -342,7 +342,15 @@ TORCH = {
     "repeat": lambda t, k: t[0].repeat(k["sizes"]),
     "maskedSelect": lambda t, k: torch.masked_select(t[0], t[1]),
     "nonzero": lambda t, k: torch.nonzero(t[0]),
-    "index": lambda t, k: t[0][tuple(t[1:])],
+    # PyTorch 1.13 indexes with int64 only; Vesalius also takes int32, with the same meaning
+    "index": lambda t, k: t[0][t[1].long() if t[1].dtype == torch.int32 else t[1]],
+    "index.multi": lambda t, k: t[0][tuple(t[1:])],
+    "indexPut": lambda t, k: t[0].index_put((t[1],), t[2], accumulate=k["accumulate"]),
+    "indexPut.scalar": lambda t, k: t[0].index_put((t[1],), torch.tensor(k["value"], dtype=t[0].dtype)),
+    "maskedScatter": lambda t, k: t[0].masked_scatter(t[1], t[2]),
+    "unbind": lambda t, k: tuple(torch.unbind(t[0], k["dim"])),
+    "tile": lambda t, k: t[0].tile(k["reps"]),
+    "roll.flat": lambda t, k: torch.roll(t[0], k["shifts"]),
 }
 
 
@@ -956,6 +964,9 @@ case("joining", "pad", [U(1, 2, 3, 4)], {"pad": [2, 1, 1, 2], "mode": "reflect"}
 case("joining", "pad", [U(1, 2, 3, 4)], {"pad": [2, 1, 1, 2], "mode": "replicate"}, label="replicate_2d")
 case("joining", "pad", [U(1, 1, 2, 3, 3)], {"pad": [1, 1, 0, 1, 1, 0], "mode": "replicate"}, label="replicate_3d")
 case("joining", "pad", [U(1, 2, 5)], {"pad": [2, 3], "mode": "reflect"}, label="reflect_1d")
+case("joining", "pad", [U(1, 2, 4)], {"pad": [2, 1], "mode": "circular"}, label="circular_1d")
+case("joining", "pad", [U(1, 1, 3, 4)], {"pad": [1, 2, 2, 0], "mode": "circular"}, label="circular_2d")
+case("joining", "pad", [U(1, 2, 3)], {"pad": [3, 0], "mode": "reflect"}, label="reflect_too_wide", error=True)
 case("joining", "pad", [U(2, 3, dt="float32")], {"pad": [1, 1, 1, 1], "mode": "constant", "value": -1.0},
      label="f32")
 case("joining", "flip", [U(2, 3, 4)], {"dims": [0, 2]}, label="f64")
@@ -964,13 +975,30 @@ case("joining", "roll", [U(3, 4)], {"shifts": [1, -2], "dims": [0, 1]}, label="b
 case("joining", "roll", [U(2, 5, layout="permuted")], {"shifts": [7], "dims": [1]}, label="wrap_permuted")
 case("joining", "repeat", [U(2, 3)], {"sizes": [2, 1, 3]}, label="new_dim")
 case("joining", "repeat", [U(3, dt="float32")], {"sizes": [2, 2]}, label="f32")
+case("joining", "repeat", [U(2, 3)], {"sizes": [2]}, label="too_few", error=True)
 case("joining", "maskedSelect", [U(3, 4), B(3, 4)], {}, label="f64")
 case("joining", "maskedSelect", [U(3, 4), B(4)], {}, label="broadcast_mask")
 case("joining", "nonzero", [V([0.0, 1.0, 0.0, -2.0, 3.0, 0.0], [2, 3], dt="float32")], {}, label="f32")
 case("joining", "nonzero", [B(2, 2, 3)], {}, label="bool3d")
 case("joining", "index", [U(4, 3), V([3, 0, 3], dt="int64")], {}, label="rows_repeat")
-case("joining", "index", [U(4, 3), V([0, 2, 3], dt="int64"), V([1, 1, 0], dt="int64")], {}, label="pairs")
+case("joining", "index", [U(4, 3), V([[0, -1], [2, 0]], dt="int64")], {}, label="2d_index_negative")
+case("joining", "index", [U(4, 3, layout="permuted"), V([1, 3], dt="int32")], {}, label="int32_permuted")
 case("joining", "index", [U(4, 3), B(4)], {}, label="bool_mask")
+case("joining", "index", [U(2, 3, 2), B(2, 3)], {}, label="bool_mask_2d")
+case("joining", "index", [U(4, 3), V([0, 4], dt="int64")], {}, label="out_of_range", error=True)
+case("joining", "index.multi", [U(4, 3), V([0, 2, 3], dt="int64"), V([1, 1, 0], dt="int64")], {}, label="pairs")
+case("joining", "indexPut", [U(4, 3), V([2, 0], dt="int64"), U(2, 3)], {"accumulate": False}, label="rows")
+case("joining", "indexPut", [U(4, 3), V([2, 0, 2], dt="int64"), U(3)], {"accumulate": True}, label="accumulate_broadcast")
+case("joining", "indexPut", [U(4, 3), B(4), U(1)], {"accumulate": False}, label="bool_mask")
+case("joining", "indexPut", [I(4, 3), V([1], dt="int64"), I(3)], {"accumulate": True}, label="int64")
+case("joining", "indexPut.scalar", [U(4, 3), V([3, 1], dt="int64")], {"value": -2.5}, label="f64")
+case("joining", "maskedScatter", [U(3, 4), B(3, 4), U(12)], {}, label="f64")
+case("joining", "maskedScatter", [U(3, 4), B(4), U(3, 5)], {}, label="broadcast_mask_larger_source")
+case("joining", "unbind", [U(3, 4)], {"dim": 0}, label="dim0")
+case("joining", "unbind", [U(2, 3, 2, layout="permuted")], {"dim": -1}, label="last_permuted")
+case("joining", "tile", [U(2, 3)], {"reps": [2]}, label="fewer_reps")
+case("joining", "tile", [U(2, 3)], {"reps": [2, 1, 2]}, label="more_reps")
+case("joining", "roll.flat", [U(3, 4)], {"shifts": -5}, label="flattened")
 
 
 # --------------------------------------------------------------------------------------------

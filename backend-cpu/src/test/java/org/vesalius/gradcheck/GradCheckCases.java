@@ -37,7 +37,7 @@ public final class GradCheckCases {
     public static final Set<String> NOT_DIFFERENTIABLE = Collections.unmodifiableSet(new TreeSet<>(Set.of(
             "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor", "logicalNot",
             "isNan", "isInf", "equal", "allclose", "argmax", "argmin", "all", "any", "floorDivide", "toLong",
-            "linspace", "arange", "eye",
+            "linspace", "arange", "eye", "nonzero",
             "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_")));
 
     private static final List<Case> CASES = new ArrayList<>();
@@ -149,6 +149,12 @@ public final class GradCheckCases {
         }
         try (NoGrad ng = NoGrad.open()) {
             return Tensor.of(b, shape);
+        }
+    }
+
+    static Tensor bools(boolean... v) {
+        try (NoGrad ng = NoGrad.open()) {
+            return Tensor.of(v, v.length);
         }
     }
 
@@ -401,5 +407,52 @@ public final class GradCheckCases {
         add("toFloat", "contiguous", in(() -> leaf(ANY, 3, 4)), x -> x[0].toFloat(), 1e-3, 1e-3, 1e-3);
         add("toDouble", "from_float32", in(() -> leaf(ANY, 3, 4)), x -> x[0].toFloat().toDouble().square(),
                 1e-3, 1e-3, 1e-3);
+
+        // ---- joining and rearranging
+        add("cat", "dim0", in(() -> leaf(ANY, 2, 3), () -> leaf(ANY, 1, 3), () -> permuted(ANY, 3, 3)),
+                x -> Tensor.cat(0, x[0], x[1], x[2]));
+        add("cat", "last_sliced", in(() -> sliced(ANY, 2, 3), () -> leaf(ANY, 2, 1)), x -> Tensor.cat(-1, x[0], x[1]));
+        add("stack", "new_middle", in(() -> leaf(ANY, 2, 3), () -> permuted(ANY, 2, 3)), x -> Tensor.stack(1, x[0], x[1]));
+        add("split", "uneven_piece", in(() -> leaf(ANY, 5, 3)), x -> x[0].split(2, 0).get(2));
+        add("split", "sizes_two_pieces_permuted", in(() -> permuted(ANY, 3, 6)), x -> {
+            java.util.List<Tensor> p = x[0].split(new int[] {1, 3, 2}, 1);
+            return p.get(0).square().sum().add(p.get(2).exp().sum());
+        });
+        add("chunk", "pieces", in(() -> leaf(ANY, 7, 2)), x -> {
+            java.util.List<Tensor> p = x[0].chunk(3, 0);
+            return p.get(0).sum(0, false).mul(p.get(2).sum(0, false));
+        });
+        add("unbind", "rows_sliced", in(() -> sliced(ANY, 3, 4)), x -> {
+            java.util.List<Tensor> r = x[0].unbind(0);
+            return r.get(0).mul(r.get(2)).add(r.get(1));
+        });
+        add("pad", "constant", in(() -> leaf(ANY, 1, 2, 3, 4)), x -> x[0].pad(new int[] {1, 0, 2, 1}, "constant", 0.5));
+        add("pad", "reflect_permuted", in(() -> permuted(ANY, 1, 2, 3, 4)), x -> x[0].pad(new int[] {2, 1, 1, 2}, "reflect"));
+        add("pad", "replicate_3d", in(() -> leaf(ANY, 1, 1, 2, 3, 3)),
+                x -> x[0].pad(new int[] {1, 1, 0, 1, 1, 0}, "replicate"));
+        add("pad", "circular", in(() -> leaf(ANY, 1, 2, 4)), x -> x[0].pad(new int[] {2, 1}, "circular"));
+        shaped("flip", "two_dims", ANY, x -> x.flip(0, 2));
+        shaped("roll", "two_dims", ANY, x -> x.roll(new int[] {1, -2}, new int[] {1, 2}));
+        add("roll", "flat", in(() -> leaf(ANY, 3, 4)), x -> x[0].roll(5));
+        add("repeat", "new_dim", in(() -> leaf(ANY, 2, 3)), x -> x[0].repeat(2, 1, 3));
+        add("repeat", "sliced", in(() -> sliced(ANY, 2, 3)), x -> x[0].repeat(1, 2));
+        add("tile", "fewer_reps", in(() -> permuted(ANY, 2, 3)), x -> x[0].tile(2));
+
+        // ---- indexing extras
+        add("index", "rows_repeat", in(() -> leaf(ANY, 4, 3), () -> longs(new long[] {3, 0, 3, -1}, 2, 2)),
+                x -> x[0].index(x[1]));
+        add("index", "bool_mask_permuted", in(() -> permuted(ANY, 4, 3), () -> bools(true, false, true, true)),
+                x -> x[0].index(x[1]));
+        add("indexPut", "self_and_values", in(() -> leaf(ANY, 4, 3), () -> longs(new long[] {2, 0}, 2), () -> leaf(ANY, 2, 3)),
+                x -> x[0].indexPut(x[1], x[2], false));
+        add("indexPut", "accumulate_broadcast", in(() -> permuted(ANY, 4, 3), () -> longs(new long[] {2, 0, 2}, 3),
+                () -> leaf(ANY, 3)), x -> x[0].indexPut(x[1], x[2], true));
+        add("indexPut", "scalar", in(() -> leaf(ANY, 4, 3), () -> longs(new long[] {3, 1}, 2)), x -> x[0].indexPut(x[1], -2.5));
+        add("maskedSelect", "broadcast_mask", in(() -> leaf(ANY, 3, 4), () -> bools(true, false, false, true)),
+                x -> x[0].maskedSelect(x[1]));
+        add("maskedSelect", "sliced", in(() -> sliced(ANY, 2, 3), () -> bools(false, true, true, true, false, true)),
+                x -> x[0].maskedSelect(x[1].reshape(2, 3)));
+        add("maskedScatter", "self_and_source", in(() -> leaf(ANY, 3, 4), () -> bools(true, false, true, true),
+                () -> leaf(ANY, 3, 5)), x -> x[0].maskedScatter(x[1], x[2]));
     }
 }

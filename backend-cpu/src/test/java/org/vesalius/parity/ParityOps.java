@@ -48,11 +48,8 @@ public final class ParityOps {
             "batchNorm", "layerNorm", "groupNorm", "instanceNorm",
             // network ops
             "dropout", "dropout1d", "dropout2d", "dropout3d", "embedding", "interpolate", "oneHot",
-            // joining and indexing extras
-            "cat", "stack", "split", "chunk", "pad", "flip", "roll", "repeat",
-            "maskedSelect", "nonzero", "index",
-            // modes of existing methods
-            "interpolate.bicubic")));
+            // modes of existing methods: PyTorch's bicubic interpolation; x[i, j] with several index tensors
+            "interpolate.bicubic", "index.multi")));
 
     /**
      * Inputs an op updates in place by design (PyTorch's running statistics), by op key and input
@@ -229,6 +226,27 @@ public final class ParityOps {
         op("toFloat", a -> a.t(0).toFloat());
         op("toDouble", a -> a.t(0).toDouble());
         op("toLong", a -> a.t(0).toLong());
+        // ---- joining and rearranging
+        op("cat", a -> Tensor.cat(a.i("dim"), a.tensorsFrom(0)));
+        op("stack", a -> Tensor.stack(java.util.Arrays.asList(a.tensorsFrom(0)), a.i("dim")));
+        op("split", a -> a.t(0).split(a.i("splitSize"), a.i("dim")));
+        op("split.sizes", a -> a.t(0).split(a.ints("sizes"), a.i("dim")));
+        op("chunk", a -> a.t(0).chunk(a.i("chunks"), a.i("dim")));
+        op("unbind", a -> a.t(0).unbind(a.i("dim")));
+        op("pad", a -> a.has("value") ? a.t(0).pad(a.ints("pad"), a.s("mode"), a.d("value"))
+                : a.t(0).pad(a.ints("pad"), a.s("mode")));
+        op("flip", a -> a.t(0).flip(a.ints("dims")));
+        op("roll", a -> a.t(0).roll(a.ints("shifts"), a.ints("dims")));
+        op("roll.flat", a -> a.t(0).roll(a.i("shifts")));
+        op("repeat", a -> a.t(0).repeat(a.ints("sizes")));
+        op("tile", a -> a.t(0).tile(a.ints("reps")));
+        // ---- indexing extras
+        op("index", a -> a.t(0).index(a.t(1)));
+        op("indexPut", a -> a.t(0).indexPut(a.t(1), a.t(2), a.b("accumulate")));
+        op("indexPut.scalar", a -> a.t(0).indexPut(a.t(1), a.d("value")));
+        op("maskedSelect", a -> a.t(0).maskedSelect(a.t(1)));
+        op("maskedScatter", a -> a.t(0).maskedScatter(a.t(1), a.t(2)));
+        op("nonzero", a -> a.t(0).nonzero());
     }
 
     private ParityOps() {
