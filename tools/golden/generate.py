@@ -288,6 +288,10 @@ TORCH = {
     "conv1d": lambda t, k: F.conv1d(*_wb(t), k["stride"], k["padding"], k["dilation"], k["groups"]),
     "conv2d": lambda t, k: F.conv2d(*_wb(t), k["stride"], k["padding"], k["dilation"], k["groups"]),
     "conv3d": lambda t, k: F.conv3d(*_wb(t), k["stride"], k["padding"], k["dilation"], k["groups"]),
+    # padding given as "same" or "valid"
+    "conv1d.padMode": lambda t, k: F.conv1d(*_wb(t), k["stride"], k["padding"], k["dilation"], k["groups"]),
+    "conv2d.padMode": lambda t, k: F.conv2d(*_wb(t), k["stride"], k["padding"], k["dilation"], k["groups"]),
+    "conv3d.padMode": lambda t, k: F.conv3d(*_wb(t), k["stride"], k["padding"], k["dilation"], k["groups"]),
     "convTranspose1d": lambda t, k: F.conv_transpose1d(*_wb(t), k["stride"], k["padding"], k["outputPadding"],
                                                        k["groups"], k["dilation"]),
     "convTranspose2d": lambda t, k: F.conv_transpose2d(*_wb(t), k["stride"], k["padding"], k["outputPadding"],
@@ -839,6 +843,16 @@ for d, shape_in, k in [(1, [2, 3, 9], [4, 3, 3]), (2, [2, 3, 6, 5], [4, 3, 3, 2]
     case("conv", opt, [U(*shape_in[:1], 2, *[min(s, 4) for s in shape_in[2:]], dt="float32"),
                        U(2, 3, *k[2:], dt="float32"), U(3, dt="float32")],
          {"stride": [2] * d, "padding": [0] * d, "outputPadding": [0] * d, "groups": 1, "dilation": one}, label="f32")
+# "same" with an even kernel puts the extra zero at the end, as PyTorch
+case("conv", "conv1d.padMode", [U(2, 2, 7), U(3, 2, 4), U(3)], {"stride": [1], "padding": "same", "dilation": [1],
+                                                                "groups": 1}, label="same_even_kernel")
+case("conv", "conv2d.padMode", [U(1, 2, 5, 6), U(2, 2, 3, 2)], {"stride": [1, 1], "padding": "same",
+                                                                "dilation": [2, 1], "groups": 1}, label="same_dilated")
+case("conv", "conv2d.padMode", [U(1, 2, 5, 6), U(2, 2, 3, 2), U(2)], {"stride": [2, 1], "padding": "valid",
+                                                                      "dilation": [1, 1], "groups": 1}, label="valid")
+case("conv", "conv3d.padMode", [U(1, 2, 3, 4, 3), U(2, 1, 2, 3, 2)], {"stride": [1, 1, 1], "padding": "same",
+                                                                      "dilation": [1, 1, 1], "groups": 2},
+     label="same_groups")
 case("conv", "conv2d", [U(1, 2, 5, 5, layout="permuted"), U(3, 2, 3, 3)],
      {"stride": [1, 2], "padding": [2, 0], "dilation": [1, 1], "groups": 1}, label="asymmetric_permuted")
 case("conv", "conv2d", [U(1, 3, 5, 5), U(4, 2, 3, 3)],
