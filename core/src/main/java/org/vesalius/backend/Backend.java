@@ -125,8 +125,116 @@ public interface Backend {
     // ---------------------------------------------------------------- convolution
 
     // ---------------------------------------------------------------- pooling
+    //
+    // Pooling and resampling kernels see {@code [B, C, *spatial]} tensors with 1 to 3 spatial dims;
+    // every input (x, gradOut, indices) is contiguous, every output is a fresh contiguous tensor
+    // that the kernel overwrites completely. A "plane" is one (b, c) slice of the spatial dims.
+
+    /**
+     * Max pooling: {@code x [B, C, *in]} into {@code out [B, C, *outSize]}, padding counting as
+     * -infinity. NaN wins over numbers, as in PyTorch.
+     *
+     * @param indices int64 with out's shape, receiving each maximum's flat position within its input
+     *                plane (PyTorch's {@code return_indices}); {@code null} when not wanted
+     */
+    void maxPool(Tensor x, PoolParams params, Tensor out, Tensor indices);
+
+    /**
+     * Adaptive max pooling: output position {@code i} of a dim pools input
+     * {@code [floor(i*in/out), ceil((i+1)*in/out))}. {@code indices} as for {@link #maxPool}, or null.
+     */
+    void adaptiveMaxPool(Tensor x, Tensor out, Tensor indices);
+
+    /**
+     * Gradient of {@link #maxPool} and {@link #adaptiveMaxPool}: {@code gradIn [B, C, *in]} is zero
+     * except where {@code indices} point, where the matching {@code gradOut} values are summed.
+     */
+    void maxPoolBackward(Tensor gradOut, Tensor indices, Tensor gradIn);
+
+    /** Average pooling: {@code x [B, C, *in]} into {@code out [B, C, *outSize]}, padding counting as zero. */
+    void avgPool(Tensor x, PoolParams params, Tensor out);
+
+    /** Gradient of {@link #avgPool}: {@code gradOut [B, C, *outSize]} into {@code gradIn [B, C, *in]}. */
+    void avgPoolBackward(Tensor gradOut, PoolParams params, Tensor gradIn);
+
+    /** Adaptive average pooling with the windows of {@link #adaptiveMaxPool}. */
+    void adaptiveAvgPool(Tensor x, Tensor out);
+
+    /** Gradient of {@link #adaptiveAvgPool}: {@code gradOut [B, C, *outSize]} into {@code gradIn [B, C, *in]}. */
+    void adaptiveAvgPoolBackward(Tensor gradOut, Tensor gradIn);
+
+    /**
+     * Resamples {@code x [B, C, *in]} to {@code out [B, C, *outSize]}.
+     *
+     * @param alignCorners {@link InterpolationMode#LINEAR} only: map the corner pixels' centres onto
+     *                     each other
+     * @param scaleFactors one per spatial dim: the user's scale factor (the kernel maps with its
+     *                     inverse, as PyTorch), or 0 to use {@code in / out}; null when the output
+     *                     size was given
+     */
+    void interpolate(Tensor x, InterpolationMode mode, boolean alignCorners, double[] scaleFactors, Tensor out);
+
+    /** Gradient of {@link #interpolate}: {@code gradOut [B, C, *outSize]} into {@code gradIn [B, C, *in]}. */
+    void interpolateBackward(Tensor gradOut, InterpolationMode mode, boolean alignCorners, double[] scaleFactors,
+                             Tensor gradIn);
 
     // ---------------------------------------------------------------- normalization
+    //
+    // Inputs are contiguous; weight, bias and statistics are contiguous 1-D tensors (layer norm:
+    // of the normalized numel) of x's dtype. Saved statistics are the mean and 1/sqrt(var + eps)
+    // that the backward kernels take back. Gradient outputs that are null are not computed.
+
+    /**
+     * Batch norm over {@code x [N, C, *]} per channel into {@code out} (x's shape).
+     *
+     * @param weight      {@code [C]} or null (no scale)
+     * @param bias        {@code [C]} or null (no shift)
+     * @param runningMean {@code [C]} or null; in training it is updated in place to
+     *                    {@code (1 - momentum) * runningMean + momentum * batchMean}
+     * @param runningVar  {@code [C]} or null; updated likewise with the unbiased batch variance
+     * @param training    normalize with the batch statistics; otherwise with the running ones
+     * @param saveMean    {@code [C]}: receives the mean used (batch or running)
+     * @param saveInvStd  {@code [C]}: receives the 1/sqrt(var + eps) used
+     */
+    void batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, boolean training,
+                   double momentum, double eps, Tensor out, Tensor saveMean, Tensor saveInvStd);
+
+    /**
+     * Gradient of {@link #batchNorm} from its saved statistics. With {@code training} the statistics
+     * depend on x and the full formula applies; otherwise they were constants.
+     *
+     * @param gradIn     x's shape, or null
+     * @param gradWeight {@code [C]}, or null
+     * @param gradBias   {@code [C]}, or null
+     */
+    void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                           boolean training, Tensor gradIn, Tensor gradWeight, Tensor gradBias);
+
+    /**
+     * Layer norm: x is {@code [M, K]} rows (any shape whose trailing dims hold K =
+     * {@code normalizedNumel} elements); each row is normalized and scaled elementwise by
+     * {@code weight [K]} and {@code bias [K]} (either may be null). {@code saveMean} and
+     * {@code saveInvStd} are {@code [M]}.
+     */
+    void layerNorm(Tensor x, int normalizedNumel, Tensor weight, Tensor bias, double eps, Tensor out,
+                   Tensor saveMean, Tensor saveInvStd);
+
+    /** Gradient of {@link #layerNorm}; gradWeight and gradBias are {@code [K]}. */
+    void layerNormBackward(Tensor gradOut, Tensor x, int normalizedNumel, Tensor weight, Tensor saveMean,
+                           Tensor saveInvStd, Tensor gradIn, Tensor gradWeight, Tensor gradBias);
+
+    /**
+     * Group norm over {@code x [N, C, *]}: the channels form {@code groups} equal groups, each
+     * (sample, group) is normalized on its own, then scaled per channel by {@code weight [C]} and
+     * {@code bias [C]} (either may be null). {@code saveMean} and {@code saveInvStd} are
+     * {@code [N, groups]}. Instance norm is the case {@code groups == C}.
+     */
+    void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
+                   Tensor saveInvStd);
+
+    /** Gradient of {@link #groupNorm}; gradWeight and gradBias are {@code [C]}. */
+    void groupNormBackward(Tensor gradOut, Tensor x, int groups, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                           Tensor gradIn, Tensor gradWeight, Tensor gradBias);
 
     // ---------------------------------------------------------------- random numbers
 

@@ -1389,12 +1389,380 @@ public final class Tensor implements AutoCloseable {
 
     // =====================================================================================
     // Pooling (see Pooling)
+    //
+    // Inputs are [N, C, *spatial] or, without the batch dim, [C, *spatial]; outputs keep the same
+    // layout. A size of a window argument given as one int applies to every spatial dim; the stride
+    // defaults to the kernel size, as in PyTorch. Output size per dim:
+    // floor((in + 2*padding - dilation*(kernel-1) - 1) / stride) + 1 (ceil with ceilMode, the last
+    // window starting inside the input or its left padding).
+
+    /** 1-D max pooling with stride = kernel: {@code [N, C, L]} (or {@code [C, L]}) to {@code [N, C, Lout]}. */
+    public Tensor maxPool1d(int kernelSize) {
+        return maxPool1d(kernelSize, kernelSize, 0, 1, false);
+    }
+
+    /** 1-D max pooling: {@code [N, C, L]} (or {@code [C, L]}) to {@code [N, C, Lout]}; padding counts as -infinity. */
+    public Tensor maxPool1d(int kernelSize, int stride, int padding, int dilation, boolean ceilMode) {
+        return Pooling.maxPool(this, 1, new int[] {kernelSize}, new int[] {stride}, new int[] {padding},
+                new int[] {dilation}, ceilMode, false).values();
+    }
+
+    /**
+     * 1-D max pooling that also returns, for each output, the position of its maximum within the input
+     * row ({@code return_indices=True}): values and int64 indices, both {@code [N, C, Lout]}.
+     */
+    public ValuesIndices maxPool1dWithIndices(int kernelSize, int stride, int padding, int dilation, boolean ceilMode) {
+        return Pooling.maxPool(this, 1, new int[] {kernelSize}, new int[] {stride}, new int[] {padding},
+                new int[] {dilation}, ceilMode, true);
+    }
+
+    /** 2-D max pooling with stride = kernel: {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, Hout, Wout]}. */
+    public Tensor maxPool2d(int kernelSize) {
+        return maxPool2d(kernelSize, kernelSize);
+    }
+
+    /** 2-D max pooling: {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, Hout, Wout]}. */
+    public Tensor maxPool2d(int kernelSize, int stride) {
+        return maxPool2d(kernelSize, stride, 0, 1, false);
+    }
+
+    /** 2-D max pooling with the same window in both dims; padding counts as -infinity. */
+    public Tensor maxPool2d(int kernelSize, int stride, int padding, int dilation, boolean ceilMode) {
+        return maxPool2d(new int[] {kernelSize}, new int[] {stride}, new int[] {padding}, new int[] {dilation}, ceilMode);
+    }
+
+    /**
+     * 2-D max pooling, {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, Hout, Wout]}, each
+     * argument one value or one per dim (height, width); a null stride means the kernel size.
+     */
+    public Tensor maxPool2d(int[] kernelSize, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        return Pooling.maxPool(this, 2, kernelSize, stride, padding, dilation, ceilMode, false).values();
+    }
+
+    /**
+     * 2-D max pooling returning values and int64 indices ({@code [N, C, Hout, Wout]} each); an index is
+     * the flat position {@code h * W + w} of the maximum within its input plane, as PyTorch's
+     * {@code return_indices=True}.
+     */
+    public ValuesIndices maxPool2dWithIndices(int[] kernelSize, int[] stride, int[] padding, int[] dilation,
+                                              boolean ceilMode) {
+        return Pooling.maxPool(this, 2, kernelSize, stride, padding, dilation, ceilMode, true);
+    }
+
+    /** 3-D max pooling with stride = kernel: {@code [N, C, D, H, W]} (or {@code [C, D, H, W]}) to {@code [N, C, Dout, Hout, Wout]}. */
+    public Tensor maxPool3d(int kernelSize) {
+        return maxPool3d(kernelSize, kernelSize);
+    }
+
+    /** 3-D max pooling: {@code [N, C, D, H, W]} (or {@code [C, D, H, W]}) to {@code [N, C, Dout, Hout, Wout]}. */
+    public Tensor maxPool3d(int kernelSize, int stride) {
+        return maxPool3d(kernelSize, stride, 0, 1, false);
+    }
+
+    /** 3-D max pooling with the same window in all dims. */
+    public Tensor maxPool3d(int kernelSize, int stride, int padding, int dilation, boolean ceilMode) {
+        return maxPool3d(new int[] {kernelSize}, new int[] {stride}, new int[] {padding}, new int[] {dilation}, ceilMode);
+    }
+
+    /** 3-D max pooling with one value or one per dim (depth, height, width) for each argument; null stride = kernel. */
+    public Tensor maxPool3d(int[] kernelSize, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        return Pooling.maxPool(this, 3, kernelSize, stride, padding, dilation, ceilMode, false).values();
+    }
+
+    /** 3-D max pooling returning values and int64 indices (flat {@code (d * H + h) * W + w} within the plane). */
+    public ValuesIndices maxPool3dWithIndices(int[] kernelSize, int[] stride, int[] padding, int[] dilation,
+                                              boolean ceilMode) {
+        return Pooling.maxPool(this, 3, kernelSize, stride, padding, dilation, ceilMode, true);
+    }
+
+    /** 1-D average pooling with stride = kernel: {@code [N, C, L]} (or {@code [C, L]}) to {@code [N, C, Lout]}. */
+    public Tensor avgPool1d(int kernelSize) {
+        return avgPool1d(kernelSize, kernelSize, 0, false, true);
+    }
+
+    /**
+     * 1-D average pooling, {@code [N, C, L]} (or {@code [C, L]}) to {@code [N, C, Lout]}; padding counts
+     * as zeros, and towards the divisor when {@code countIncludePad}.
+     */
+    public Tensor avgPool1d(int kernelSize, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+        return Pooling.avgPool(this, 1, new int[] {kernelSize}, new int[] {stride}, new int[] {padding}, ceilMode,
+                countIncludePad, 0);
+    }
+
+    /** 1-D average pooling as {@link #avgPool1d(int, int, int, boolean, boolean)}, dividing by {@code divisorOverride} when nonzero. */
+    public Tensor avgPool1d(int kernelSize, int stride, int padding, boolean ceilMode, boolean countIncludePad,
+                            int divisorOverride) {
+        return Pooling.avgPool(this, 1, new int[] {kernelSize}, new int[] {stride}, new int[] {padding}, ceilMode,
+                countIncludePad, divisorOverride);
+    }
+
+    /** 2-D average pooling with stride = kernel: {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, Hout, Wout]}. */
+    public Tensor avgPool2d(int kernelSize) {
+        return avgPool2d(kernelSize, kernelSize);
+    }
+
+    /** 2-D average pooling without padding: {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, Hout, Wout]}. */
+    public Tensor avgPool2d(int kernelSize, int stride) {
+        return avgPool2d(new int[] {kernelSize}, new int[] {stride}, new int[] {0}, false, true, 0);
+    }
+
+    /**
+     * 2-D average pooling, {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, Hout, Wout]},
+     * each window argument one value or one per dim; null stride = kernel. Padding counts as zeros,
+     * and towards the divisor when {@code countIncludePad}; a nonzero {@code divisorOverride} replaces
+     * the divisor.
+     */
+    public Tensor avgPool2d(int[] kernelSize, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad,
+                            int divisorOverride) {
+        return Pooling.avgPool(this, 2, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride);
+    }
+
+    /** 3-D average pooling with stride = kernel: {@code [N, C, D, H, W]} (or {@code [C, D, H, W]}) to {@code [N, C, Dout, Hout, Wout]}. */
+    public Tensor avgPool3d(int kernelSize) {
+        return avgPool3d(new int[] {kernelSize}, null, new int[] {0}, false, true, 0);
+    }
+
+    /** 3-D average pooling, as {@link #avgPool2d(int[], int[], int[], boolean, boolean, int)} over (depth, height, width). */
+    public Tensor avgPool3d(int[] kernelSize, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad,
+                            int divisorOverride) {
+        return Pooling.avgPool(this, 3, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride);
+    }
+
+    /**
+     * Adaptive average pooling to {@code [N, C, outputSize]} from {@code [N, C, L]} (or {@code [C, L]}):
+     * output {@code i} averages input {@code [floor(i*L/out), ceil((i+1)*L/out))}.
+     */
+    public Tensor adaptiveAvgPool1d(int outputSize) {
+        return Pooling.adaptiveAvgPool(this, 1, new int[] {outputSize});
+    }
+
+    /** Adaptive average pooling of {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, outH, outW]}; one size means square. */
+    public Tensor adaptiveAvgPool2d(int... outputSize) {
+        return Pooling.adaptiveAvgPool(this, 2, outputSize);
+    }
+
+    /** Adaptive average pooling of {@code [N, C, D, H, W]} (or {@code [C, D, H, W]}) to {@code [N, C, outD, outH, outW]}; one size means cubic. */
+    public Tensor adaptiveAvgPool3d(int... outputSize) {
+        return Pooling.adaptiveAvgPool(this, 3, outputSize);
+    }
+
+    /** Adaptive max pooling of {@code [N, C, L]} (or {@code [C, L]}) to {@code [N, C, outputSize]}. */
+    public Tensor adaptiveMaxPool1d(int outputSize) {
+        return Pooling.adaptiveMaxPool(this, 1, new int[] {outputSize}, false).values();
+    }
+
+    /** Adaptive max pooling of {@code [N, C, H, W]} (or {@code [C, H, W]}) to {@code [N, C, outH, outW]}; one size means square. */
+    public Tensor adaptiveMaxPool2d(int... outputSize) {
+        return Pooling.adaptiveMaxPool(this, 2, outputSize, false).values();
+    }
+
+    /** Adaptive max pooling of {@code [N, C, D, H, W]} (or {@code [C, D, H, W]}) to {@code [N, C, outD, outH, outW]}. */
+    public Tensor adaptiveMaxPool3d(int... outputSize) {
+        return Pooling.adaptiveMaxPool(this, 3, outputSize, false).values();
+    }
+
+    /** {@link #adaptiveMaxPool1d} with int64 indices of the maxima within each input row. */
+    public ValuesIndices adaptiveMaxPool1dWithIndices(int outputSize) {
+        return Pooling.adaptiveMaxPool(this, 1, new int[] {outputSize}, true);
+    }
+
+    /** {@link #adaptiveMaxPool2d} with int64 indices of the maxima within each input plane. */
+    public ValuesIndices adaptiveMaxPool2dWithIndices(int... outputSize) {
+        return Pooling.adaptiveMaxPool(this, 2, outputSize, true);
+    }
+
+    /** {@link #adaptiveMaxPool3d} with int64 indices of the maxima within each input volume. */
+    public ValuesIndices adaptiveMaxPool3dWithIndices(int... outputSize) {
+        return Pooling.adaptiveMaxPool(this, 3, outputSize, true);
+    }
 
     // =====================================================================================
     // Normalization (see Normalization)
 
+    /**
+     * Batch norm of {@code [N, C, *]} (output the same shape), like {@code F.batch_norm}. In training
+     * each channel is normalized with the batch's mean and biased variance, and the running statistics
+     * (if given) are updated in place: {@code running = (1 - momentum) * running + momentum * batchStat},
+     * with the unbiased variance. In eval the running statistics are used.
+     *
+     * @param runningMean {@code [C]} or null (training only)
+     * @param runningVar  {@code [C]} or null (training only)
+     * @param weight      {@code [C]} scale, or null
+     * @param bias        {@code [C]} shift, or null
+     */
+    public Tensor batchNorm(Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias, boolean training,
+                            double momentum, double eps) {
+        return Normalization.batchNorm(this, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
+    /** Batch norm of {@code [N, C, *]} (same shape out) with PyTorch's defaults, momentum 0.1 and eps 1e-5. */
+    public Tensor batchNorm(Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias, boolean training) {
+        return batchNorm(runningMean, runningVar, weight, bias, training, 0.1, 1e-5);
+    }
+
+    /**
+     * Layer norm over the trailing dims given by {@code normalizedShape} (output x's shape); weight and
+     * bias have {@code normalizedShape} (either may be null).
+     */
+    public Tensor layerNorm(int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        return Normalization.layerNorm(this, normalizedShape, weight, bias, eps);
+    }
+
+    /** Layer norm over the trailing {@code normalizedShape} dims (same shape out), no affine, eps 1e-5. */
+    public Tensor layerNorm(int... normalizedShape) {
+        return layerNorm(normalizedShape, null, null, 1e-5);
+    }
+
+    /**
+     * Group norm of {@code [N, C, *]} (output the same shape): the C channels split into
+     * {@code numGroups} groups, each (sample, group) normalized on its own, then scaled and shifted
+     * per channel by {@code weight [C]} and {@code bias [C]} (either may be null).
+     */
+    public Tensor groupNorm(int numGroups, Tensor weight, Tensor bias, double eps) {
+        return Normalization.groupNorm(this, numGroups, weight, bias, eps);
+    }
+
+    /** Group norm of {@code [N, C, *]} (same shape out) without affine parameters, eps 1e-5. */
+    public Tensor groupNorm(int numGroups) {
+        return groupNorm(numGroups, null, null, 1e-5);
+    }
+
+    /**
+     * Instance norm of {@code [N, C, *spatial]} (output the same shape), like {@code F.instance_norm}:
+     * with {@code useInputStats} each (sample, channel) is normalized by its own statistics and the
+     * running statistics (if given) are updated with their mean over the batch; otherwise the running
+     * statistics normalize every sample.
+     *
+     * @param runningMean {@code [C]} or null
+     * @param runningVar  {@code [C]} or null
+     * @param weight      {@code [C]} or null
+     * @param bias        {@code [C]} or null
+     */
+    public Tensor instanceNorm(Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                               boolean useInputStats, double momentum, double eps) {
+        return Normalization.instanceNorm(this, runningMean, runningVar, weight, bias, useInputStats, momentum, eps);
+    }
+
+    /**
+     * Instance norm of {@code [N, C, *spatial]} (same shape out) by each instance's own statistics, with
+     * optional per-channel affine ({@code [C]} or null).
+     */
+    public Tensor instanceNorm(Tensor weight, Tensor bias, double eps) {
+        return instanceNorm(null, null, weight, bias, true, 0.1, eps);
+    }
+
+    /** Instance norm of {@code [N, C, *spatial]} (same shape out) by each instance's own statistics, eps 1e-5. */
+    public Tensor instanceNorm() {
+        return instanceNorm(null, null, 1e-5);
+    }
+
     // =====================================================================================
     // Dropout, embedding, interpolation, one-hot (see NetworkOps)
+
+    /**
+     * Dropout (same shape out): in training each element is zeroed with probability {@code p} and the
+     * rest scaled by {@code 1/(1-p)}, drawing from the default generator; in eval the input itself is
+     * returned.
+     */
+    public Tensor dropout(double p, boolean training) {
+        return NetworkOps.dropout(this, p, training, Generator.defaultGenerator());
+    }
+
+    /** Dropout (same shape out) drawing from {@code generator}, so a seed makes the mask repeatable. */
+    public Tensor dropout(double p, boolean training, Generator generator) {
+        return NetworkOps.dropout(this, p, training, generator);
+    }
+
+    /**
+     * Channel dropout of {@code [N, C, L]} (or {@code [C, L]}), same shape out: whole channels zeroed
+     * with probability p, survivors scaled by 1/(1-p).
+     */
+    public Tensor dropout1d(double p, boolean training) {
+        return NetworkOps.featureDropout(this, p, training, Generator.defaultGenerator(), 1);
+    }
+
+    /** {@link #dropout1d(double, boolean)} drawing from {@code generator}. */
+    public Tensor dropout1d(double p, boolean training, Generator generator) {
+        return NetworkOps.featureDropout(this, p, training, generator, 1);
+    }
+
+    /**
+     * Channel dropout of {@code [N, C, H, W]}: whole channels zeroed with probability p, survivors
+     * scaled by 1/(1-p). A 3-D input is read as {@code [N, C, L]}, as PyTorch 1.13's dropout2d does.
+     */
+    public Tensor dropout2d(double p, boolean training) {
+        return NetworkOps.featureDropout(this, p, training, Generator.defaultGenerator(), 2);
+    }
+
+    /** {@link #dropout2d(double, boolean)} drawing from {@code generator}. */
+    public Tensor dropout2d(double p, boolean training, Generator generator) {
+        return NetworkOps.featureDropout(this, p, training, generator, 2);
+    }
+
+    /** Channel dropout of {@code [N, C, D, H, W]} (or {@code [C, D, H, W]}), same shape out. */
+    public Tensor dropout3d(double p, boolean training) {
+        return NetworkOps.featureDropout(this, p, training, Generator.defaultGenerator(), 3);
+    }
+
+    /** {@link #dropout3d(double, boolean)} drawing from {@code generator}. */
+    public Tensor dropout3d(double p, boolean training, Generator generator) {
+        return NetworkOps.featureDropout(this, p, training, generator, 3);
+    }
+
+    /**
+     * Embedding lookup, like {@code F.embedding(indices, weight)}: int64 (or int32) {@code indices} of
+     * any shape pick rows of {@code weight [numEmbeddings, dim]}, giving {@code [*indices.shape, dim]}.
+     * The weight's gradient sums the rows of repeated indices.
+     */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        return NetworkOps.embedding(indices, weight, null);
+    }
+
+    /** Embedding lookup where row {@code paddingIdx} (negative counts from the end) gets no gradient. */
+    public static Tensor embedding(Tensor indices, Tensor weight, int paddingIdx) {
+        return NetworkOps.embedding(indices, weight, paddingIdx);
+    }
+
+    /**
+     * Resamples {@code [N, C, *spatial]} (1 to 3 spatial dims) to {@code [N, C, *size]}, like
+     * {@code F.interpolate(x, size, mode=...)}. Modes: {@code nearest}, {@code nearest-exact},
+     * {@code linear} (3-D input), {@code bilinear} (4-D), {@code trilinear} (5-D), {@code area}. One
+     * size applies to every spatial dim.
+     */
+    public Tensor interpolate(int[] size, String mode) {
+        return NetworkOps.interpolate(this, size, null, mode, false);
+    }
+
+    /** {@link #interpolate(int[], String)} with {@code alignCorners} for the linear modes. */
+    public Tensor interpolate(int[] size, String mode, boolean alignCorners) {
+        return NetworkOps.interpolate(this, size, null, mode, alignCorners);
+    }
+
+    /**
+     * Resamples by scale factors (one, or one per spatial dim): output size {@code floor(in * scale)},
+     * and positions mapped with {@code 1 / scale}, as PyTorch does by default.
+     */
+    public Tensor interpolate(double[] scaleFactor, String mode, boolean alignCorners) {
+        return NetworkOps.interpolate(this, null, scaleFactor, mode, alignCorners);
+    }
+
+    /** Resamples every spatial dim by {@code scaleFactor}, e.g. {@code x.interpolate(2, "nearest")}. */
+    public Tensor interpolate(double scaleFactor, String mode) {
+        return NetworkOps.interpolate(this, null, new double[] {scaleFactor}, mode, false);
+    }
+
+    /**
+     * One-hot encoding of integer class labels of any shape: int64 {@code [*shape, numClasses]} with a
+     * 1 at each label. Labels must lie in {@code [0, numClasses)}.
+     */
+    public Tensor oneHot(int numClasses) {
+        return NetworkOps.oneHot(this, numClasses);
+    }
+
+    /** One-hot encoding with {@code numClasses = max(labels) + 1}. */
+    public Tensor oneHot() {
+        return NetworkOps.oneHot(this, -1);
+    }
 
     // =====================================================================================
     // Helpers for the op classes

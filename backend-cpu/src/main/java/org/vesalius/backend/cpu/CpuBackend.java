@@ -5,6 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.backend.Backend;
 import org.vesalius.backend.BinaryOp;
+import org.vesalius.backend.InterpolationMode;
+import org.vesalius.backend.PoolParams;
 import org.vesalius.backend.ReduceOp;
 import org.vesalius.backend.Storage;
 import org.vesalius.backend.UnaryOp;
@@ -231,6 +233,96 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor nonzero(Tensor x) {
         return CpuIndexing.nonzero(x);
+    }
+
+    // ---------------------------------------------------------------- pooling (see CpuPooling, CpuInterpolation)
+
+    @Override
+    public void maxPool(Tensor x, PoolParams params, Tensor out, Tensor indices) {
+        CpuPooling.maxPool(x, params, out, indices);
+    }
+
+    @Override
+    public void adaptiveMaxPool(Tensor x, Tensor out, Tensor indices) {
+        CpuPooling.adaptiveMaxPool(x, out, indices);
+    }
+
+    @Override
+    public void maxPoolBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
+        CpuPooling.maxPoolBackward(gradOut, indices, gradIn);
+    }
+
+    @Override
+    public void avgPool(Tensor x, PoolParams params, Tensor out) {
+        CpuPooling.avgPool(x, params, out);
+    }
+
+    @Override
+    public void avgPoolBackward(Tensor gradOut, PoolParams params, Tensor gradIn) {
+        CpuPooling.avgPoolBackward(gradOut, params, gradIn);
+    }
+
+    @Override
+    public void adaptiveAvgPool(Tensor x, Tensor out) {
+        CpuPooling.adaptiveAvgPool(x, out);
+    }
+
+    @Override
+    public void adaptiveAvgPoolBackward(Tensor gradOut, Tensor gradIn) {
+        CpuPooling.adaptiveAvgPoolBackward(gradOut, gradIn);
+    }
+
+    @Override
+    public void interpolate(Tensor x, InterpolationMode mode, boolean alignCorners, double[] scaleFactors, Tensor out) {
+        CpuInterpolation.interpolate(x, mode, alignCorners, scaleFactors, out);
+    }
+
+    @Override
+    public void interpolateBackward(Tensor gradOut, InterpolationMode mode, boolean alignCorners, double[] scaleFactors,
+                                    Tensor gradIn) {
+        CpuInterpolation.interpolateBackward(gradOut, mode, alignCorners, scaleFactors, gradIn);
+    }
+
+    // ---------------------------------------------------------------- normalization (see CpuNormalization)
+
+    @Override
+    public void batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, boolean training,
+                          double momentum, double eps, Tensor out, Tensor saveMean, Tensor saveInvStd) {
+        CpuNormalization.batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps, out, saveMean,
+                saveInvStd);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                                  boolean training, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
+        CpuNormalization.batchNormBackward(gradOut, x, weight, saveMean, saveInvStd, training, gradIn, gradWeight,
+                gradBias);
+    }
+
+    @Override
+    public void layerNorm(Tensor x, int normalizedNumel, Tensor weight, Tensor bias, double eps, Tensor out,
+                          Tensor saveMean, Tensor saveInvStd) {
+        CpuNormalization.layerNorm(x, normalizedNumel, weight, bias, eps, out, saveMean, saveInvStd);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor gradOut, Tensor x, int normalizedNumel, Tensor weight, Tensor saveMean,
+                                  Tensor saveInvStd, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
+        CpuNormalization.layerNormBackward(gradOut, x, normalizedNumel, weight, saveMean, saveInvStd, gradIn,
+                gradWeight, gradBias);
+    }
+
+    @Override
+    public void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
+                          Tensor saveInvStd) {
+        CpuNormalization.groupNorm(x, groups, weight, bias, eps, out, saveMean, saveInvStd);
+    }
+
+    @Override
+    public void groupNormBackward(Tensor gradOut, Tensor x, int groups, Tensor weight, Tensor saveMean,
+                                  Tensor saveInvStd, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
+        CpuNormalization.groupNormBackward(gradOut, x, groups, weight, saveMean, saveInvStd, gradIn, gradWeight,
+                gradBias);
     }
 
     // ---------------------------------------------------------------- random numbers

@@ -1,0 +1,65 @@
+package org.vesalius.backend.cpu;
+
+import static org.vesalius.backend.cpu.NnTensors.doubles;
+import static org.vesalius.backend.cpu.NnTensors.floatType;
+import static org.vesalius.backend.cpu.NnTensors.floats;
+import static org.vesalius.backend.cpu.NnTensors.planes;
+import static org.vesalius.backend.cpu.NnTensors.requireContiguous;
+import static org.vesalius.backend.cpu.NnTensors.spatial;
+
+import org.vesalius.backend.InterpolationMode;
+import org.vesalius.tensor.DType;
+import org.vesalius.tensor.Tensor;
+
+/** The backend's resampling entry points: sizes padded to 3 spatial dims, then the dtype's kernels. */
+final class CpuInterpolation {
+    private static final ParallelRange PAR = ParallelRange.POOL;
+
+    private CpuInterpolation() {
+    }
+
+    static void interpolate(Tensor x, InterpolationMode mode, boolean alignCorners, double[] scaleFactors, Tensor out) {
+        requireContiguous("interpolate", x, out);
+        int nd = x.dim() - 2;
+        int[] in = PoolGeometry.to3(spatial(x, nd));
+        int[] o = PoolGeometry.to3(spatial(out, nd));
+        double[] sf = scales3(scaleFactors, nd);
+        int planes = planes(x, nd);
+        if (floatType("interpolate", x) == DType.FLOAT32) {
+            InterpKernelsF32.interpolate(floats(x), x.offset(), floats(out), out.offset(), planes, in, o, mode,
+                    alignCorners, sf, PAR);
+        } else {
+            InterpKernelsF64.interpolate(doubles(x), x.offset(), doubles(out), out.offset(), planes, in, o, mode,
+                    alignCorners, sf, PAR);
+        }
+    }
+
+    static void interpolateBackward(Tensor gradOut, InterpolationMode mode, boolean alignCorners, double[] scaleFactors,
+                                    Tensor gradIn) {
+        requireContiguous("interpolateBackward", gradOut, gradIn);
+        int nd = gradIn.dim() - 2;
+        int[] in = PoolGeometry.to3(spatial(gradIn, nd));
+        int[] o = PoolGeometry.to3(spatial(gradOut, nd));
+        double[] sf = scales3(scaleFactors, nd);
+        int planes = planes(gradIn, nd);
+        if (floatType("interpolateBackward", gradOut) == DType.FLOAT32) {
+            InterpKernelsF32.interpolateBackward(floats(gradOut), gradOut.offset(), floats(gradIn), gradIn.offset(),
+                    planes, in, o, mode, alignCorners, sf, PAR);
+        } else {
+            InterpKernelsF64.interpolateBackward(doubles(gradOut), gradOut.offset(), doubles(gradIn), gradIn.offset(),
+                    planes, in, o, mode, alignCorners, sf, PAR);
+        }
+    }
+
+    private static double[] scales3(double[] scaleFactors, int nd) {
+        double[] sf = new double[3];
+        if (scaleFactors != null) {
+            if (scaleFactors.length != nd) {
+                throw new IllegalArgumentException("interpolate: " + scaleFactors.length + " scale factors for " + nd
+                        + " spatial dims");
+            }
+            System.arraycopy(scaleFactors, 0, sf, 3 - nd, nd);
+        }
+        return sf;
+    }
+}

@@ -1,0 +1,190 @@
+package org.vesalius.backend.cpu;
+
+import static org.vesalius.backend.cpu.NnTensors.doubleArray;
+import static org.vesalius.backend.cpu.NnTensors.doubles;
+import static org.vesalius.backend.cpu.NnTensors.floatArray;
+import static org.vesalius.backend.cpu.NnTensors.floatType;
+import static org.vesalius.backend.cpu.NnTensors.floats;
+import static org.vesalius.backend.cpu.NnTensors.offset;
+import static org.vesalius.backend.cpu.NnTensors.requireContiguous;
+import static org.vesalius.backend.cpu.NnTensors.store;
+
+import org.vesalius.tensor.DType;
+import org.vesalius.tensor.Tensor;
+
+/**
+ * The backend's batch, layer and group norm entry points. Weights and statistics are read into Java
+ * arrays, the dtype's kernels stream through the large tensors, and updated statistics and parameter
+ * gradients are written back.
+ */
+final class CpuNormalization {
+    private static final ParallelRange PAR = ParallelRange.POOL;
+
+    private CpuNormalization() {
+    }
+
+    /** [n, c, s] sizes of a [N, C, *] tensor. */
+    private static int[] ncs(Tensor x) {
+        int n = x.size(0);
+        int c = x.dim() > 1 ? x.size(1) : 1;
+        int s = n * c == 0 ? 0 : x.numel() / (n * c);
+        return new int[] {n, c, s};
+    }
+
+    static void batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                          boolean training, double momentum, double eps, Tensor out, Tensor saveMean,
+                          Tensor saveInvStd) {
+        requireContiguous("batchNorm", x, weight, bias, runningMean, runningVar, out, saveMean, saveInvStd);
+        int[] d = ncs(x);
+        if (floatType("batchNorm", x) == DType.FLOAT32) {
+            float[] rm = floatArray(runningMean);
+            float[] rv = floatArray(runningVar);
+            float[] sm = new float[d[1]];
+            float[] si = new float[d[1]];
+            NormKernelsF32.batchNorm(floats(x), x.offset(), floats(out), out.offset(), d[0], d[1], d[2],
+                    floatArray(weight), floatArray(bias), rm, rv, training, momentum, eps, sm, si, PAR);
+            if (training) {
+                store(rm, runningMean);
+                store(rv, runningVar);
+            }
+            store(sm, saveMean);
+            store(si, saveInvStd);
+        } else {
+            double[] rm = doubleArray(runningMean);
+            double[] rv = doubleArray(runningVar);
+            double[] sm = new double[d[1]];
+            double[] si = new double[d[1]];
+            NormKernelsF64.batchNorm(doubles(x), x.offset(), doubles(out), out.offset(), d[0], d[1], d[2],
+                    doubleArray(weight), doubleArray(bias), rm, rv, training, momentum, eps, sm, si, PAR);
+            if (training) {
+                store(rm, runningMean);
+                store(rv, runningVar);
+            }
+            store(sm, saveMean);
+            store(si, saveInvStd);
+        }
+    }
+
+    static void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                                  boolean training, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
+        requireContiguous("batchNormBackward", gradOut, x, weight, saveMean, saveInvStd, gradIn, gradWeight, gradBias);
+        int[] d = ncs(x);
+        if (floatType("batchNormBackward", x) == DType.FLOAT32) {
+            float[] gw = gradWeight == null ? null : new float[d[1]];
+            float[] gb = gradBias == null ? null : new float[d[1]];
+            NormKernelsF32.batchNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
+                    offset(gradIn), d[0], d[1], d[2], floatArray(weight), floatArray(saveMean), floatArray(saveInvStd),
+                    training, gw, gb, PAR);
+            storeIf(gw, gradWeight);
+            storeIf(gb, gradBias);
+        } else {
+            double[] gw = gradWeight == null ? null : new double[d[1]];
+            double[] gb = gradBias == null ? null : new double[d[1]];
+            NormKernelsF64.batchNormBackward(doubles(gradOut), gradOut.offset(), doubles(x), x.offset(),
+                    doubles(gradIn), offset(gradIn), d[0], d[1], d[2], doubleArray(weight), doubleArray(saveMean),
+                    doubleArray(saveInvStd), training, gw, gb, PAR);
+            storeIf(gw, gradWeight);
+            storeIf(gb, gradBias);
+        }
+    }
+
+    static void layerNorm(Tensor x, int k, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
+                          Tensor saveInvStd) {
+        requireContiguous("layerNorm", x, weight, bias, out, saveMean, saveInvStd);
+        int rows = k == 0 ? 0 : x.numel() / k;
+        if (floatType("layerNorm", x) == DType.FLOAT32) {
+            float[] sm = new float[rows];
+            float[] si = new float[rows];
+            NormKernelsF32.layerNorm(floats(x), x.offset(), floats(out), out.offset(), rows, k, floatArray(weight),
+                    floatArray(bias), eps, sm, si, PAR);
+            store(sm, saveMean);
+            store(si, saveInvStd);
+        } else {
+            double[] sm = new double[rows];
+            double[] si = new double[rows];
+            NormKernelsF64.layerNorm(doubles(x), x.offset(), doubles(out), out.offset(), rows, k, doubleArray(weight),
+                    doubleArray(bias), eps, sm, si, PAR);
+            store(sm, saveMean);
+            store(si, saveInvStd);
+        }
+    }
+
+    static void layerNormBackward(Tensor gradOut, Tensor x, int k, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                                  Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
+        requireContiguous("layerNormBackward", gradOut, x, weight, saveMean, saveInvStd, gradIn, gradWeight, gradBias);
+        int rows = k == 0 ? 0 : x.numel() / k;
+        if (floatType("layerNormBackward", x) == DType.FLOAT32) {
+            float[] gw = gradWeight == null ? null : new float[k];
+            float[] gb = gradBias == null ? null : new float[k];
+            NormKernelsF32.layerNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
+                    offset(gradIn), rows, k, floatArray(weight), floatArray(saveMean), floatArray(saveInvStd), gw, gb,
+                    PAR);
+            storeIf(gw, gradWeight);
+            storeIf(gb, gradBias);
+        } else {
+            double[] gw = gradWeight == null ? null : new double[k];
+            double[] gb = gradBias == null ? null : new double[k];
+            NormKernelsF64.layerNormBackward(doubles(gradOut), gradOut.offset(), doubles(x), x.offset(),
+                    doubles(gradIn), offset(gradIn), rows, k, doubleArray(weight), doubleArray(saveMean),
+                    doubleArray(saveInvStd), gw, gb, PAR);
+            storeIf(gw, gradWeight);
+            storeIf(gb, gradBias);
+        }
+    }
+
+    static void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
+                          Tensor saveInvStd) {
+        requireContiguous("groupNorm", x, weight, bias, out, saveMean, saveInvStd);
+        int[] d = ncs(x);
+        if (floatType("groupNorm", x) == DType.FLOAT32) {
+            float[] sm = new float[d[0] * groups];
+            float[] si = new float[d[0] * groups];
+            NormKernelsF32.groupNorm(floats(x), x.offset(), floats(out), out.offset(), d[0], d[1], d[2], groups,
+                    floatArray(weight), floatArray(bias), eps, sm, si, PAR);
+            store(sm, saveMean);
+            store(si, saveInvStd);
+        } else {
+            double[] sm = new double[d[0] * groups];
+            double[] si = new double[d[0] * groups];
+            NormKernelsF64.groupNorm(doubles(x), x.offset(), doubles(out), out.offset(), d[0], d[1], d[2], groups,
+                    doubleArray(weight), doubleArray(bias), eps, sm, si, PAR);
+            store(sm, saveMean);
+            store(si, saveInvStd);
+        }
+    }
+
+    static void groupNormBackward(Tensor gradOut, Tensor x, int groups, Tensor weight, Tensor saveMean,
+                                  Tensor saveInvStd, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
+        requireContiguous("groupNormBackward", gradOut, x, weight, saveMean, saveInvStd, gradIn, gradWeight, gradBias);
+        int[] d = ncs(x);
+        if (floatType("groupNormBackward", x) == DType.FLOAT32) {
+            float[] gw = gradWeight == null ? null : new float[d[1]];
+            float[] gb = gradBias == null ? null : new float[d[1]];
+            NormKernelsF32.groupNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
+                    offset(gradIn), d[0], d[1], d[2], groups, floatArray(weight), floatArray(saveMean),
+                    floatArray(saveInvStd), gw, gb, PAR);
+            storeIf(gw, gradWeight);
+            storeIf(gb, gradBias);
+        } else {
+            double[] gw = gradWeight == null ? null : new double[d[1]];
+            double[] gb = gradBias == null ? null : new double[d[1]];
+            NormKernelsF64.groupNormBackward(doubles(gradOut), gradOut.offset(), doubles(x), x.offset(),
+                    doubles(gradIn), offset(gradIn), d[0], d[1], d[2], groups, doubleArray(weight),
+                    doubleArray(saveMean), doubleArray(saveInvStd), gw, gb, PAR);
+            storeIf(gw, gradWeight);
+            storeIf(gb, gradBias);
+        }
+    }
+
+    private static void storeIf(float[] a, Tensor t) {
+        if (a != null) {
+            store(a, t);
+        }
+    }
+
+    private static void storeIf(double[] a, Tensor t) {
+        if (a != null) {
+            store(a, t);
+        }
+    }
+}

@@ -1,0 +1,412 @@
+package org.vesalius.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.vesalius.backend.PoolParams;
+
+/**
+ * The pooling and normalization kernels against direct implementations of their definitions, on
+ * heap buffers, over random window configurations (padding, stride, dilation, ceil mode) in 1 to 3
+ * dims and both dtypes, run serially and split over threads.
+ */
+class NnKernelsReferenceTest {
+    private static final ParallelRange THREADS = (count, cost, body) -> {
+        // deliberately uneven ranges on two threads, to catch kernels that depend on the split
+        if (count < 2) {
+            body.run(0, count);
+            return;
+        }
+        int mid = count / 3 + 1;
+        Thread t = new Thread(() -> body.run(0, mid));
+        t.start();
+        body.run(mid, count);
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    };
+
+    private static int outSize(int in, int k, int s, int p, int d, boolean ceil) {
+        int num = in + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0);
+        int out = Math.floorDiv(num, s) + 1;
+        if (ceil && (out - 1) * s >= in + p) {
+            out--;
+        }
+        return out;
+    }
+
+    /** A random window configuration whose output is non-empty. */
+    private static int[][] randomConfig(Random r, int nd) {
+        while (true) {
+            int[] in = new int[nd];
+            int[] k = new int[nd];
+            int[] s = new int[nd];
+            int[] p = new int[nd];
+            int[] d = new int[nd];
+            int[] out = new int[nd];
+            boolean ceil = r.nextBoolean();
+            boolean ok = true;
+            for (int i = 0; i < nd; i++) {
+                in[i] = 1 + r.nextInt(nd == 3 ? 6 : 9);
+                k[i] = 1 + r.nextInt(4);
+                s[i] = 1 + r.nextInt(3);
+                p[i] = r.nextInt(k[i] / 2 + 1);
+                d[i] = 1 + r.nextInt(2);
+                out[i] = outSize(in[i], k[i], s[i], p[i], d[i], ceil);
+                ok &= out[i] >= 1;
+            }
+            if (ok) {
+                return new int[][] {in, k, s, p, d, out};
+            }
+        }
+    }
+
+    @Test
+    void maxAndAvgPoolingMatchTheDefinition() {
+        Random r = new Random(1);
+        for (int trial = 0; trial < 300; trial++) {
+            int nd = 1 + trial % 3;
+            int[][] cfg = randomConfig(r, nd);
+            int[] in = cfg[0];
+            int[] k = cfg[1];
+            int[] s = cfg[2];
+            int[] p = cfg[3];
+            int[] d = cfg[4];
+            int[] out = cfg[5];
+            boolean include = r.nextBoolean();
+            int override = r.nextInt(4) == 0 ? 3 : 0;
+            int planes = 1 + r.nextInt(3);
+            int[] in3 = PoolGeometry.to3(in);
+            int[] out3 = PoolGeometry.to3(out);
+            int inP = in3[0] * in3[1] * in3[2];
+            int outP = out3[0] * out3[1] * out3[2];
+            double[] x = new double[planes * inP];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextInt(7) - 3 + 0.25 * r.nextInt(4);   // ties are likely: first max must win
+            }
+            boolean withNaN = trial % 5 == 4;
+            for (int i = 0; withNaN && i < x.length; i++) {
+                if (r.nextInt(12) == 0) {
+                    x[i] = Double.NaN;   // NaN wins, the last one in the window
+                } else if (r.nextInt(12) == 0) {
+                    x[i] = Double.NEGATIVE_INFINITY;
+                }
+            }
+            PoolParams maxParams = new PoolParams(k, s, p, d, true, 0);
+            PoolParams avgParams = new PoolParams(k, s, p, ones(nd), include, override);
+            double[] y = new double[planes * outP];
+            long[] idx = new long[planes * outP];
+            PoolKernelsF64.maxPool(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, LongBuffer.wrap(idx), 0, planes,
+                    PoolGeometry.window(in, out, maxParams, false), THREADS);
+            double[] ya = new double[planes * outP];
+            PoolKernelsF64.avgPool(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(ya), 0, planes,
+                    PoolGeometry.window(in, out, avgParams, true), THREADS);
+            float[] xf = toFloat(x);
+            float[] yf = new float[planes * outP];
+            long[] idxf = new long[planes * outP];
+            PoolKernelsF32.maxPool(FloatBuffer.wrap(xf), 0, FloatBuffer.wrap(yf), 0, LongBuffer.wrap(idxf), 0, planes,
+                    PoolGeometry.window(in, out, maxParams, false), ParallelRange.SERIAL);
+            for (int pl = 0; pl < planes; pl++) {
+                for (int o = 0; o < outP; o++) {
+                    int[] oc = {o / (out3[1] * out3[2]), o / out3[2] % out3[1], o % out3[2]};
+                    double best = Double.NEGATIVE_INFINITY;
+                    long bestAt = -1;
+                    double sum = 0;
+                    int count = 0;
+                    int padded = 1;
+                    for (int a = 0; a < 3; a++) {
+                        int dim = a - (3 - nd);
+                        if (dim >= 0) {
+                            int start = oc[a] * s[dim] - p[dim];
+                            padded *= Math.min(start + k[dim], in[dim] + p[dim]) - start;
+                        }
+                    }
+                    int[] kk = PoolGeometry.to3(k);
+                    for (int t = 0; t < kk[0] * kk[1] * kk[2]; t++) {
+                        int[] tap = {t / (kk[1] * kk[2]), t / kk[2] % kk[1], t % kk[2]};
+                        int[] pos = new int[3];
+                        int[] posAvg = new int[3];
+                        boolean inside = true;
+                        boolean insideAvg = true;
+                        for (int a = 0; a < 3; a++) {
+                            int dim = a - (3 - nd);
+                            int st = dim < 0 ? 1 : s[dim];
+                            int pd = dim < 0 ? 0 : p[dim];
+                            int dl = dim < 0 ? 1 : d[dim];
+                            pos[a] = oc[a] * st - pd + tap[a] * dl;
+                            posAvg[a] = oc[a] * st - pd + tap[a];
+                            inside &= pos[a] >= 0 && pos[a] < in3[a];
+                            insideAvg &= posAvg[a] >= 0 && posAvg[a] < in3[a];
+                        }
+                        if (inside) {
+                            int flat = (pos[0] * in3[1] + pos[1]) * in3[2] + pos[2];
+                            double v = x[pl * inP + flat];
+                            if (bestAt < 0 || v > best || v != v) {
+                                best = v;
+                                bestAt = flat;
+                            }
+                        }
+                        if (insideAvg) {
+                            sum += x[pl * inP + (posAvg[0] * in3[1] + posAvg[1]) * in3[2] + posAvg[2]];
+                            count++;
+                        }
+                    }
+                    String where = "trial " + trial + " plane " + pl + " out " + o;
+                    assertEquals(best, y[pl * outP + o], where);
+                    assertEquals(best, yf[pl * outP + o], where);
+                    if (bestAt >= 0) {
+                        assertEquals(bestAt, idx[pl * outP + o], where);
+                        assertEquals(bestAt, idxf[pl * outP + o], where);
+                    }
+                    int div = override != 0 ? override : include ? padded : count;
+                    if (!withNaN) {
+                        assertEquals(sum / div, ya[pl * outP + o], 1e-12, where);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void poolingBackwardIsTheAdjointOfTheForward() {
+        // <A x, g> == <x, A^T g> for the linear avg pooling and for max pooling with fixed indices
+        Random r = new Random(2);
+        for (int trial = 0; trial < 100; trial++) {
+            int nd = 1 + trial % 3;
+            int[][] cfg = randomConfig(r, nd);
+            int[] in = cfg[0];
+            int[] out = cfg[5];
+            int inP = prod(PoolGeometry.to3(in));
+            int outP = prod(PoolGeometry.to3(out));
+            int planes = 2;
+            PoolGeometry avg = trial % 4 == 0 ? PoolGeometry.adaptive(in, out)
+                    : PoolGeometry.window(in, out, new PoolParams(cfg[1], cfg[2], cfg[3], ones(nd), r.nextBoolean(), 0), true);
+            double[] x = random(r, planes * inP);
+            double[] g = random(r, planes * outP);
+            double[] y = new double[planes * outP];
+            double[] gx = new double[planes * inP];
+            PoolKernelsF64.avgPool(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, planes, avg, THREADS);
+            PoolKernelsF64.avgPoolBackward(DoubleBuffer.wrap(g), 0, DoubleBuffer.wrap(gx), 0, planes, avg, THREADS);
+            assertEquals(dot(y, g), dot(x, gx), 1e-9, "avg trial " + trial);
+
+            PoolGeometry max = trial % 4 == 0 ? PoolGeometry.adaptive(in, out)
+                    : PoolGeometry.window(in, out, new PoolParams(cfg[1], cfg[2], cfg[3], cfg[4], true, 0), false);
+            long[] idx = new long[planes * outP];
+            PoolKernelsF64.maxPool(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, LongBuffer.wrap(idx), 0, planes,
+                    max, THREADS);
+            for (int i = 0; i < y.length; i++) {
+                if (y[i] == Double.NEGATIVE_INFINITY) {
+                    // a dilated window wholly in the padding: -inf, as in PyTorch; leave it out
+                    y[i] = 0;
+                    g[i] = 0;
+                }
+            }
+            PoolKernelsF64.maxPoolBackward(DoubleBuffer.wrap(g), 0, LongBuffer.wrap(idx), 0, DoubleBuffer.wrap(gx), 0,
+                    planes, inP, outP, THREADS);
+            assertEquals(dot(y, g), dot(x, gx), 1e-9, "max trial " + trial);
+        }
+    }
+
+    @Test
+    void adaptiveWindowsFollowPyTorch() {
+        // in 10 -> out 4: [0,3) [2,5) [5,8) [7,10)
+        PoolGeometry g = PoolGeometry.adaptive(new int[] {10}, new int[] {4});
+        assertArrayEquals(new int[] {0, 2, 5, 7}, g.firstW);
+        assertArrayEquals(new int[] {3, 3, 3, 3}, g.countW);
+        // in 5 -> out 3: [0,2) [1,4) [3,5)
+        g = PoolGeometry.adaptive(new int[] {5}, new int[] {3});
+        assertArrayEquals(new int[] {0, 1, 3}, g.firstW);
+        assertArrayEquals(new int[] {2, 3, 2}, g.countW);
+    }
+
+    @Test
+    void normalizationKernelsMatchTheDefinition() {
+        Random r = new Random(3);
+        for (int trial = 0; trial < 40; trial++) {
+            int n = 1 + r.nextInt(4);
+            int groups = 1 + r.nextInt(3);
+            int c = groups * (1 + r.nextInt(3));
+            int s = trial % 5 == 0 ? 1 : 1 + r.nextInt(trial % 7 == 0 ? 5000 : 30);
+            double eps = 1e-5;
+            double[] x = random(r, n * c * s);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = 3 + 2 * x[i];
+            }
+            double[] w = random(r, c);
+            double[] b = random(r, c);
+
+            // batch norm, training, with running stats
+            double[] y = new double[x.length];
+            double[] rm = random(r, c);
+            double[] rv = new double[c];
+            java.util.Arrays.fill(rv, 1);
+            double[] rm0 = rm.clone();
+            double[] sm = new double[c];
+            double[] si = new double[c];
+            NormKernelsF64.batchNorm(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, n, c, s, w, b, rm, rv, true, 0.1,
+                    eps, sm, si, THREADS);
+            for (int ch = 0; ch < c; ch++) {
+                double mean = 0;
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < s; j++) {
+                        mean += x[(i * c + ch) * s + j];
+                    }
+                }
+                mean /= n * s;
+                double var = 0;
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < s; j++) {
+                        double dd = x[(i * c + ch) * s + j] - mean;
+                        var += dd * dd;
+                    }
+                }
+                double unbiased = n * s > 1 ? var / (n * s - 1) : Double.NaN;
+                var /= n * s;
+                assertEquals(mean, sm[ch], 1e-12);
+                assertEquals(1 / Math.sqrt(var + eps), si[ch], 1e-9 * si[ch]);
+                assertEquals(0.9 * rm0[ch] + 0.1 * mean, rm[ch], 1e-12);
+                if (n * s > 1) {
+                    assertEquals(0.9 + 0.1 * unbiased, rv[ch], 1e-12);
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < s; j++) {
+                        int at = (i * c + ch) * s + j;
+                        assertEquals((x[at] - mean) / Math.sqrt(var + eps) * w[ch] + b[ch], y[at], 1e-10);
+                    }
+                }
+            }
+
+            // group norm
+            double[] gm = new double[n * groups];
+            double[] gi = new double[n * groups];
+            NormKernelsF64.groupNorm(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, n, c, s, groups, w, b, eps, gm, gi,
+                    THREADS);
+            int d = c / groups * s;
+            for (int row = 0; row < n * groups; row++) {
+                double mean = 0;
+                for (int j = 0; j < d; j++) {
+                    mean += x[row * d + j];
+                }
+                mean /= d;
+                double var = 0;
+                for (int j = 0; j < d; j++) {
+                    var += (x[row * d + j] - mean) * (x[row * d + j] - mean);
+                }
+                var /= d;
+                assertEquals(mean, gm[row], 1e-12);
+                for (int j = 0; j < d; j++) {
+                    int ch = row % groups * (c / groups) + j / s;
+                    assertEquals((x[row * d + j] - mean) / Math.sqrt(var + eps) * w[ch] + b[ch], y[row * d + j], 1e-10);
+                }
+            }
+
+            // layer norm over rows of c * s
+            int k = c * s;
+            double[] lw = random(r, k);
+            double[] lm = new double[n];
+            double[] li = new double[n];
+            NormKernelsF64.layerNorm(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, n, k, lw, null, eps, lm, li, THREADS);
+            for (int row = 0; row < n; row++) {
+                double mean = 0;
+                for (int j = 0; j < k; j++) {
+                    mean += x[row * k + j];
+                }
+                mean /= k;
+                double var = 0;
+                for (int j = 0; j < k; j++) {
+                    var += (x[row * k + j] - mean) * (x[row * k + j] - mean);
+                }
+                var /= k;
+                for (int j = 0; j < k; j++) {
+                    assertEquals((x[row * k + j] - mean) / Math.sqrt(var + eps) * lw[j], y[row * k + j], 1e-10);
+                }
+            }
+        }
+    }
+
+    @Test
+    void float32AndFloat64KernelsAgree() {
+        Random r = new Random(4);
+        int n = 3;
+        int c = 4;
+        int s = 37;
+        double[] x = random(r, n * c * s);
+        float[] xf = toFloat(x);
+        double[] y = new double[x.length];
+        float[] yf = new float[x.length];
+        double[] g = random(r, x.length);
+        NormKernelsF64.groupNorm(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, n, c, s, 2, null, null, 1e-5,
+                new double[6], new double[6], THREADS);
+        NormKernelsF32.groupNorm(FloatBuffer.wrap(xf), 0, FloatBuffer.wrap(yf), 0, n, c, s, 2, null, null, 1e-5,
+                new float[6], new float[6], THREADS);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(y[i], yf[i], 1e-5);
+        }
+        int[] in = {2, 5, 7};
+        int[] out = {3, 8, 4};
+        double[] gy = random(r, 2 * 96);
+        double[] gx = new double[2 * 70];
+        float[] gxf = new float[2 * 70];
+        InterpKernelsF64.interpolate(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, 2, in, out,
+                org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        InterpKernelsF32.interpolate(FloatBuffer.wrap(xf), 0, FloatBuffer.wrap(yf), 0, 2, in, out,
+                org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        for (int i = 0; i < 2 * 96; i++) {
+            assertEquals(y[i], yf[i], 1e-5);
+        }
+        InterpKernelsF64.interpolateBackward(DoubleBuffer.wrap(gy), 0, DoubleBuffer.wrap(gx), 0, 2, in, out,
+                org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        // adjoint: <A x, gy> == <x, A^T gy>
+        assertEquals(dot(java.util.Arrays.copyOf(y, 2 * 96), gy), dot(java.util.Arrays.copyOf(x, 2 * 70), gx), 1e-9);
+        InterpKernelsF32.interpolateBackward(FloatBuffer.wrap(toFloat(gy)), 0, FloatBuffer.wrap(gxf), 0, 2, in, out,
+                org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        for (int i = 0; i < gx.length; i++) {
+            assertEquals(gx[i], gxf[i], 1e-5);
+        }
+    }
+
+    private static int[] ones(int n) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, 1);
+        return a;
+    }
+
+    private static int prod(int[] a) {
+        int p = 1;
+        for (int v : a) {
+            p *= v;
+        }
+        return p;
+    }
+
+    private static double[] random(Random r, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.nextGaussian();
+        }
+        return a;
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
