@@ -37,7 +37,7 @@ public final class GradCheckCases {
     public static final Set<String> NOT_DIFFERENTIABLE = Collections.unmodifiableSet(new TreeSet<>(Set.of(
             "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor", "logicalNot",
             "isNan", "isInf", "equal", "allclose", "argmax", "argmin", "all", "any", "floorDivide", "toLong",
-            "linspace", "arange", "eye", "nonzero",
+            "linspace", "arange", "eye", "nonzero", "oneHot",
             "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_")));
 
     private static final List<Case> CASES = new ArrayList<>();
@@ -407,6 +407,104 @@ public final class GradCheckCases {
         add("toFloat", "contiguous", in(() -> leaf(ANY, 3, 4)), x -> x[0].toFloat(), 1e-3, 1e-3, 1e-3);
         add("toDouble", "from_float32", in(() -> leaf(ANY, 3, 4)), x -> x[0].toFloat().toDouble().square(),
                 1e-3, 1e-3, 1e-3);
+
+        // ---- pooling
+        add("maxPool1d", "k3s2p1", in(() -> leaf(ANY, 2, 2, 9)), x -> x[0].maxPool1d(3, 2, 1, 1, false));
+        add("maxPool1d", "dilated_ceil_permuted", in(() -> permuted(ANY, 2, 2, 9)), x -> x[0].maxPool1d(2, 2, 0, 2, true));
+        add("maxPool2d", "k2s2", in(() -> leaf(ANY, 1, 2, 6, 5)),
+                x -> x[0].maxPool2d(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, false));
+        add("maxPool2d", "overlapping_padded_sliced", in(() -> sliced(ANY, 1, 2, 5, 5)),
+                x -> x[0].maxPool2d(new int[] {3, 2}, new int[] {1, 2}, new int[] {1, 1}, new int[] {1, 1}, true));
+        add("maxPool3d", "k2", in(() -> leaf(ANY, 1, 2, 4, 4, 3)),
+                x -> x[0].maxPool3d(new int[] {2, 2, 2}, new int[] {2, 2, 1}, new int[] {0, 0, 0}, new int[] {1, 1, 1}, false));
+        add("maxPool1dWithIndices", "values", in(() -> leaf(ANY, 2, 2, 7)),
+                x -> x[0].maxPool1dWithIndices(3, 2, 1, 1, false).values());
+        add("maxPool2dWithIndices", "values_permuted", in(() -> permuted(ANY, 1, 2, 4, 6)),
+                x -> x[0].maxPool2dWithIndices(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, false)
+                        .values());
+        add("maxPool3dWithIndices", "values", in(() -> leaf(ANY, 1, 1, 4, 4, 3)),
+                x -> x[0].maxPool3dWithIndices(new int[] {2, 2, 2}, new int[] {1, 2, 1}, new int[] {1, 0, 0},
+                        new int[] {1, 1, 1}, false).values());
+        add("avgPool1d", "k3s2p1_exclude_pad", in(() -> leaf(ANY, 2, 2, 9)), x -> x[0].avgPool1d(3, 2, 1, true, false));
+        add("avgPool2d", "k2s2", in(() -> leaf(ANY, 1, 2, 6, 5)),
+                x -> x[0].avgPool2d(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, false, true, 0));
+        add("avgPool2d", "k3s1p1_permuted", in(() -> permuted(ANY, 1, 2, 5, 4)),
+                x -> x[0].avgPool2d(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, false, true, 0));
+        add("avgPool2d", "divisor_override_sliced", in(() -> sliced(ANY, 1, 2, 4, 4)),
+                x -> x[0].avgPool2d(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, false, true, 3));
+        add("avgPool3d", "k2_ceil", in(() -> leaf(ANY, 1, 2, 3, 4, 3)),
+                x -> x[0].avgPool3d(new int[] {2, 2, 2}, new int[] {2, 2, 2}, new int[] {0, 1, 0}, true, false, 0));
+        add("adaptiveAvgPool1d", "uneven", in(() -> leaf(ANY, 2, 2, 7)), x -> x[0].adaptiveAvgPool1d(3));
+        add("adaptiveAvgPool2d", "uneven_permuted", in(() -> permuted(ANY, 1, 2, 5, 7)), x -> x[0].adaptiveAvgPool2d(2, 3));
+        add("adaptiveAvgPool3d", "uneven", in(() -> leaf(ANY, 1, 1, 4, 5, 3)), x -> x[0].adaptiveAvgPool3d(2, 3, 2));
+        add("adaptiveMaxPool1d", "uneven", in(() -> leaf(ANY, 2, 2, 7)), x -> x[0].adaptiveMaxPool1d(3));
+        add("adaptiveMaxPool2d", "uneven_sliced", in(() -> sliced(ANY, 1, 2, 5, 7)), x -> x[0].adaptiveMaxPool2d(2, 3));
+        add("adaptiveMaxPool3d", "uneven", in(() -> leaf(ANY, 1, 1, 4, 5, 3)), x -> x[0].adaptiveMaxPool3d(2, 2, 2));
+        add("adaptiveMaxPool1dWithIndices", "values", in(() -> leaf(ANY, 2, 2, 7)),
+                x -> x[0].adaptiveMaxPool1dWithIndices(3).values());
+        add("adaptiveMaxPool2dWithIndices", "values", in(() -> leaf(ANY, 1, 2, 5, 7)),
+                x -> x[0].adaptiveMaxPool2dWithIndices(2, 3).values());
+        add("adaptiveMaxPool3dWithIndices", "values", in(() -> leaf(ANY, 1, 1, 4, 5, 3)),
+                x -> x[0].adaptiveMaxPool3dWithIndices(2, 2, 2).values());
+
+        // ---- normalization: input, weight and bias are all checked; running statistics are constants
+        add("batchNorm", "training_2d", in(() -> leaf(ANY, 3, 2, 3, 2), () -> leaf(ANY, 2), () -> leaf(ANY, 2)),
+                x -> x[0].batchNorm(constant(ANY, 2), constant(POS, 2), x[1], x[2], true, 0.1, 1e-5));
+        add("batchNorm", "training_1d_permuted", in(() -> permuted(ANY, 4, 3, 5), () -> leaf(ANY, 3), () -> leaf(ANY, 3)),
+                x -> x[0].batchNorm(constant(ANY, 3), constant(POS, 3), x[1], x[2], true, 0.1, 1e-5));
+        add("batchNorm", "eval", in(() -> leaf(ANY, 3, 2, 4), () -> leaf(ANY, 2), () -> leaf(ANY, 2)),
+                x -> x[0].batchNorm(Tensor.of(new double[] {0.3, -0.2}, 2), Tensor.of(new double[] {1.5, 0.7}, 2),
+                        x[1], x[2], false, 0.1, 1e-5));
+        add("layerNorm", "last", in(() -> leaf(ANY, 2, 3, 4), () -> leaf(ANY, 4), () -> leaf(ANY, 4)),
+                x -> x[0].layerNorm(new int[] {4}, x[1], x[2], 1e-5));
+        add("layerNorm", "last2_sliced", in(() -> sliced(ANY, 2, 3, 4), () -> leaf(ANY, 3, 4), () -> leaf(ANY, 3, 4)),
+                x -> x[0].layerNorm(new int[] {3, 4}, x[1], x[2], 1e-5));
+        add("layerNorm", "no_affine_permuted", in(() -> permuted(ANY, 2, 3, 4)), x -> x[0].layerNorm(4));
+        add("groupNorm", "g2", in(() -> leaf(ANY, 2, 4, 3, 2), () -> leaf(ANY, 4), () -> leaf(ANY, 4)),
+                x -> x[0].groupNorm(2, x[1], x[2], 1e-5));
+        add("groupNorm", "g3_no_affine_permuted", in(() -> permuted(ANY, 2, 6, 5)), x -> x[0].groupNorm(3));
+        add("instanceNorm", "2d", in(() -> leaf(ANY, 2, 3, 3, 3), () -> leaf(ANY, 3), () -> leaf(ANY, 3)),
+                x -> x[0].instanceNorm(x[1], x[2], 1e-5));
+        add("instanceNorm", "1d_no_affine_sliced", in(() -> sliced(ANY, 2, 2, 6)), x -> x[0].instanceNorm());
+        add("instanceNorm", "running_stats", in(() -> leaf(ANY, 2, 3, 5), () -> leaf(ANY, 3), () -> leaf(ANY, 3)),
+                x -> x[0].instanceNorm(Tensor.of(new double[] {0.1, 0.2, -0.3}, 3), Tensor.of(new double[] {1.2, 0.8, 2.0}, 3),
+                        x[1], x[2], false, 0.1, 1e-5));
+
+        // ---- dropout: reseeding inside the function fixes the mask, so finite differences see one function
+        add("dropout", "training_fixed_mask", in(() -> leaf(ANY, 3, 4)), x -> {
+            Tensor.manualSeed(3);
+            return x[0].dropout(0.4, true);
+        });
+        add("dropout", "eval_identity", in(() -> permuted(ANY, 3, 4)), x -> x[0].dropout(0.4, false));
+        add("dropout1d", "training_fixed_mask", in(() -> leaf(ANY, 2, 3, 4)), x -> {
+            Tensor.manualSeed(4);
+            return x[0].dropout1d(0.5, true);
+        });
+        add("dropout2d", "training_fixed_mask", in(() -> leaf(ANY, 2, 3, 2, 2)), x -> {
+            Tensor.manualSeed(5);
+            return x[0].dropout2d(0.5, true);
+        });
+        add("dropout3d", "training_fixed_mask", in(() -> leaf(ANY, 1, 3, 2, 2, 2)), x -> {
+            Tensor.manualSeed(6);
+            return x[0].dropout3d(0.5, true);
+        });
+
+        // ---- embedding (gradient to the weight, repeats accumulate) and interpolation
+        add("embedding", "repeats", in(() -> longs(new long[] {0, 2, 0, 4, 2, 1}, 2, 3), () -> leaf(ANY, 5, 3)),
+                x -> Tensor.embedding(x[0], x[1]));
+        // the padding row gets no gradient by definition (its forward values still flow), so finite
+        // differences only apply when no index hits it; the parity fixtures check the padding row
+        add("embedding", "padding_idx_permuted", in(() -> longs(new long[] {1, 2, 1, 0}, 4), () -> permuted(ANY, 4, 3)),
+                x -> Tensor.embedding(x[0], x[1], 3));
+        add("interpolate", "nearest_2d", in(() -> leaf(ANY, 1, 2, 3, 4)), x -> x[0].interpolate(new int[] {5, 7}, "nearest"));
+        add("interpolate", "linear_1d", in(() -> leaf(ANY, 2, 2, 5)), x -> x[0].interpolate(new int[] {8}, "linear", false));
+        add("interpolate", "bilinear_align_corners_permuted", in(() -> permuted(ANY, 1, 2, 3, 4)),
+                x -> x[0].interpolate(new int[] {5, 6}, "bilinear", true));
+        add("interpolate", "bilinear_downsample", in(() -> leaf(ANY, 1, 1, 6, 6)),
+                x -> x[0].interpolate(new int[] {4, 3}, "bilinear", false));
+        add("interpolate", "trilinear_sliced", in(() -> sliced(ANY, 1, 1, 3, 3, 2)),
+                x -> x[0].interpolate(new int[] {4, 5, 3}, "trilinear", false));
+        add("interpolate", "scale_factor", in(() -> leaf(ANY, 1, 2, 3, 3)), x -> x[0].interpolate(2.0, "bilinear"));
 
         // ---- joining and rearranging
         add("cat", "dim0", in(() -> leaf(ANY, 2, 3), () -> leaf(ANY, 1, 3), () -> permuted(ANY, 3, 3)),

@@ -86,6 +86,18 @@ class SecondOrderTest {
         check("unfold", () -> new Tensor[] {leaf(ANY, 2, 5)}, x -> x[0].unfold(1, 3, 1).square());
         check("expand", () -> new Tensor[] {leaf(ANY, 3, 1)}, x -> x[0].expand(3, 4).square());
         check("transpose", () -> new Tensor[] {leaf(ANY, 3, 4)}, x -> x[0].t().matmul(x[0]));
+        // normalization and pooling inside gradient-penalty critics
+        check("layerNorm", () -> new Tensor[] {leaf(ANY, 2, 3, 4), leaf(ANY, 4), leaf(ANY, 4)},
+                x -> x[0].layerNorm(new int[] {4}, x[1], x[2], 1e-5));
+        check("batchNorm/training", () -> new Tensor[] {leaf(ANY, 4, 2, 3), leaf(ANY, 2), leaf(ANY, 2)},
+                x -> x[0].batchNorm(null, null, x[1], x[2], true, 0.1, 1e-5));
+        check("groupNorm", () -> new Tensor[] {leaf(ANY, 2, 4, 3)}, x -> x[0].groupNorm(2));
+        check("avgPool2d", () -> new Tensor[] {leaf(ANY, 1, 2, 4, 4)},
+                x -> x[0].avgPool2d(new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}, false, true, 0).square());
+        check("maxPool2d", () -> new Tensor[] {leaf(ANY, 1, 2, 4, 4)},
+                x -> x[0].maxPool2d(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, false).square());
+        check("interpolate/bilinear", () -> new Tensor[] {leaf(ANY, 1, 1, 3, 3)},
+                x -> x[0].interpolate(new int[] {5, 4}, "bilinear", false).square());
     }
 
     @TestFactory

@@ -2,6 +2,7 @@ package org.vesalius.parity;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,16 +39,6 @@ public final class ParityOps {
     public static final Set<String> NOT_YET_IMPLEMENTED = Collections.unmodifiableSet(new TreeSet<>(Set.of(
             // convolution
             "conv1d", "conv2d", "conv3d", "convTranspose1d", "convTranspose2d", "convTranspose3d",
-            // pooling
-            "maxPool1d", "maxPool2d", "maxPool3d", "avgPool1d", "avgPool2d", "avgPool3d",
-            "maxPool1dWithIndices", "maxPool2dWithIndices", "maxPool3dWithIndices",
-            "adaptiveAvgPool1d", "adaptiveAvgPool2d", "adaptiveAvgPool3d",
-            "adaptiveMaxPool1d", "adaptiveMaxPool2d", "adaptiveMaxPool3d",
-            "adaptiveMaxPool1dWithIndices", "adaptiveMaxPool2dWithIndices", "adaptiveMaxPool3dWithIndices",
-            // normalization
-            "batchNorm", "layerNorm", "groupNorm", "instanceNorm",
-            // network ops
-            "dropout", "dropout1d", "dropout2d", "dropout3d", "embedding", "interpolate", "oneHot",
             // modes of existing methods: PyTorch's bicubic interpolation; x[i, j] with several index tensors
             "interpolate.bicubic", "index.multi")));
 
@@ -226,6 +217,55 @@ public final class ParityOps {
         op("toFloat", a -> a.t(0).toFloat());
         op("toDouble", a -> a.t(0).toDouble());
         op("toLong", a -> a.t(0).toLong());
+        // ---- pooling
+        op("maxPool1d", a -> a.t(0).maxPool1d(a.ints("kernelSize")[0], a.ints("stride")[0], a.ints("padding")[0],
+                a.ints("dilation")[0], a.b("ceilMode")));
+        op("maxPool2d", a -> a.t(0).maxPool2d(a.ints("kernelSize"), a.ints("stride"), a.ints("padding"),
+                a.ints("dilation"), a.b("ceilMode")));
+        op("maxPool3d", a -> a.t(0).maxPool3d(a.ints("kernelSize"), a.ints("stride"), a.ints("padding"),
+                a.ints("dilation"), a.b("ceilMode")));
+        op("maxPool1dWithIndices", a -> a.t(0).maxPool1dWithIndices(a.ints("kernelSize")[0], a.ints("stride")[0],
+                a.ints("padding")[0], a.ints("dilation")[0], a.b("ceilMode")));
+        op("maxPool2dWithIndices", a -> a.t(0).maxPool2dWithIndices(a.ints("kernelSize"), a.ints("stride"),
+                a.ints("padding"), a.ints("dilation"), a.b("ceilMode")));
+        op("maxPool3dWithIndices", a -> a.t(0).maxPool3dWithIndices(a.ints("kernelSize"), a.ints("stride"),
+                a.ints("padding"), a.ints("dilation"), a.b("ceilMode")));
+        op("avgPool1d", a -> a.t(0).avgPool1d(a.ints("kernelSize")[0], a.ints("stride")[0], a.ints("padding")[0],
+                a.b("ceilMode"), a.b("countIncludePad")));
+        op("avgPool2d", a -> a.t(0).avgPool2d(a.ints("kernelSize"), a.ints("stride"), a.ints("padding"),
+                a.b("ceilMode"), a.b("countIncludePad"), 0));
+        op("avgPool3d", a -> a.t(0).avgPool3d(a.ints("kernelSize"), a.ints("stride"), a.ints("padding"),
+                a.b("ceilMode"), a.b("countIncludePad"), 0));
+        op("adaptiveAvgPool1d", a -> a.t(0).adaptiveAvgPool1d(a.ints("outputSize")[0]));
+        op("adaptiveAvgPool2d", a -> a.t(0).adaptiveAvgPool2d(a.ints("outputSize")));
+        op("adaptiveAvgPool3d", a -> a.t(0).adaptiveAvgPool3d(a.ints("outputSize")));
+        op("adaptiveMaxPool1d", a -> a.t(0).adaptiveMaxPool1d(a.ints("outputSize")[0]));
+        op("adaptiveMaxPool2d", a -> a.t(0).adaptiveMaxPool2d(a.ints("outputSize")));
+        op("adaptiveMaxPool3d", a -> a.t(0).adaptiveMaxPool3d(a.ints("outputSize")));
+        op("adaptiveMaxPool1dWithIndices", a -> a.t(0).adaptiveMaxPool1dWithIndices(a.ints("outputSize")[0]));
+        op("adaptiveMaxPool2dWithIndices", a -> a.t(0).adaptiveMaxPool2dWithIndices(a.ints("outputSize")));
+        op("adaptiveMaxPool3dWithIndices", a -> a.t(0).adaptiveMaxPool3dWithIndices(a.ints("outputSize")));
+        // ---- normalization (running statistics are updated in place: they are outputs too)
+        op("batchNorm", a -> List.of(a.t(0).batchNorm(a.t(1), a.t(2), a.optional(3), a.optional(4), a.b("training"),
+                a.d("momentum"), a.d("eps")), a.t(1), a.t(2)));
+        op("layerNorm", a -> a.t(0).layerNorm(a.ints("normalizedShape"), a.optional(1), a.optional(2), a.d("eps")));
+        op("groupNorm", a -> a.t(0).groupNorm(a.i("numGroups"), a.optional(1), a.optional(2), a.d("eps")));
+        op("instanceNorm", a -> a.t(0).instanceNorm(a.optional(1), a.optional(2), a.d("eps")));
+        op("instanceNorm.running", a -> List.of(a.t(0).instanceNorm(a.t(1), a.t(2), a.optional(3), a.optional(4),
+                a.b("useInputStats"), a.d("momentum"), a.d("eps")), a.t(1), a.t(2)));
+        // ---- dropout (deterministic settings only), embedding, interpolation, one-hot
+        op("dropout", a -> a.t(0).dropout(a.d("p"), a.b("training")));
+        op("dropout1d", a -> a.t(0).dropout1d(a.d("p"), a.b("training")));
+        op("dropout2d", a -> a.t(0).dropout2d(a.d("p"), a.b("training")));
+        op("dropout3d", a -> a.t(0).dropout3d(a.d("p"), a.b("training")));
+        op("embedding", a -> a.has("paddingIdx") ? Tensor.embedding(a.t(0), a.t(1), a.i("paddingIdx"))
+                : Tensor.embedding(a.t(0), a.t(1)));
+        op("interpolate", a -> a.has("size")
+                ? (a.has("alignCorners") ? a.t(0).interpolate(a.ints("size"), a.s("mode"), a.b("alignCorners"))
+                        : a.t(0).interpolate(a.ints("size"), a.s("mode")))
+                : a.t(0).interpolate(a.doubles("scaleFactor"), a.s("mode"), a.has("alignCorners") && a.b("alignCorners")));
+        op("oneHot", a -> a.t(0).oneHot(a.i("numClasses")));
+        op("oneHot.infer", a -> a.t(0).oneHot());
         // ---- joining and rearranging
         op("cat", a -> Tensor.cat(a.i("dim"), a.tensorsFrom(0)));
         op("stack", a -> Tensor.stack(java.util.Arrays.asList(a.tensorsFrom(0)), a.i("dim")));
