@@ -124,6 +124,42 @@ public interface Backend {
 
     // ---------------------------------------------------------------- convolution
 
+    /**
+     * Convolution forward (cross-correlation, as PyTorch's {@code conv1d/2d/3d}):
+     * {@code out[n, o] = bias[o] + sum over c in o's group and kernel taps of x * w}.
+     *
+     * @param x    input {@code [N, C, *in]} (1 to 3 spatial dims)
+     * @param w    weight {@code [O, C / groups, *k]}
+     * @param bias {@code [O]}, or null for none
+     * @param out  {@code [N, O, *out]} with {@code out[d] = p.outputSize(d, in[d], k[d])}; written completely
+     * @param p    stride, padding, dilation and groups
+     */
+    void convForward(Tensor x, Tensor w, Tensor bias, Tensor out, ConvParams p);
+
+    /**
+     * Gradient of the convolution input: {@code gx = d(sum(conv(x, w) * gy)) / dx}, which is also the
+     * forward pass of the transposed convolution of {@code gy} with {@code w}.
+     *
+     * @param gy gradient of the output {@code [N, O, *out]}
+     * @param w  weight {@code [O, C / groups, *k]}
+     * @param gx {@code [N, C, *in]}, written completely; its sizes must give {@code out} under p (for a
+     *           transposed convolution p's padEnd carries {@code padding - outputPadding})
+     * @param p  the forward convolution's params
+     */
+    void convBackwardData(Tensor gy, Tensor w, Tensor gx, ConvParams p);
+
+    /**
+     * Gradients of the convolution weight and bias: {@code gw = d(sum(conv(x, w) * gy)) / dw} and
+     * {@code gb[o] = sum of gy[:, o]}.
+     *
+     * @param x  input {@code [N, C, *in]}
+     * @param gy gradient of the output {@code [N, O, *out]}
+     * @param gw {@code [O, C / groups, *k]}, written completely
+     * @param gb {@code [O]}, written completely, or null when no bias gradient is wanted
+     * @param p  the forward convolution's params
+     */
+    void convBackwardWeights(Tensor x, Tensor gy, Tensor gw, Tensor gb, ConvParams p);
+
     // ---------------------------------------------------------------- pooling
     //
     // Pooling and resampling kernels see {@code [B, C, *spatial]} tensors with 1 to 3 spatial dims;

@@ -1387,6 +1387,333 @@ public final class Tensor implements AutoCloseable {
     // =====================================================================================
     // Convolution (see Convolution)
 
+    private static final int[] ONE = {1};
+    private static final int[] ZERO = {0};
+
+    /**
+     * 1-d convolution (PyTorch's {@code conv1d}), stride 1, no padding, no bias.
+     *
+     * <p>Input [N, C, L] (or unbatched [C, L]), weight [O, C/groups, kL], output [N, O, L'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     */
+    public Tensor conv1d(Tensor weight) {
+        return Convolution.conv(1, this, weight, null, ONE, ZERO, ONE, 1);
+    }
+
+    /** 1-d convolution with a bias ({@code [O]}, may be null); stride 1, no padding. See {@link #conv1d(Tensor)}. */
+    public Tensor conv1d(Tensor weight, Tensor bias) {
+        return Convolution.conv(1, this, weight, bias, ONE, ZERO, ONE, 1);
+    }
+
+    /**
+     * 1-d convolution with one stride and padding for every spatial dim; bias {@code [O]} may be null.
+     *
+     * <p>Input [N, C, L] (or unbatched [C, L]), weight [O, C/groups, kL], output [N, O, L'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     */
+    public Tensor conv1d(Tensor weight, Tensor bias, int stride, int padding) {
+        return Convolution.conv(1, this, weight, bias, new int[] {stride}, new int[] {padding}, ONE, 1);
+    }
+
+    /**
+     * 1-d convolution with {@code padding = "same"} (output size = input size; needs stride 1; an
+     * even kernel gets the extra zero at the end, as in PyTorch) or {@code "valid"} (no padding).
+     *
+     * <p>Input [N, C, L] (or unbatched [C, L]), weight [O, C/groups, kL], bias {@code [O]} or null.
+     */
+    public Tensor conv1d(Tensor weight, Tensor bias, String padding) {
+        return Convolution.conv(1, this, weight, bias, ONE, padding, ONE, 1);
+    }
+
+    /**
+     * 1-d convolution, every option: {@code stride}, {@code padding} and {@code dilation} take one
+     * value for all spatial dims or one per dim (dilation 1 = dense); the channels are split into
+     * {@code groups} (input and output channels divisible by it; {@code groups = C} is depthwise).
+     *
+     * <p>Input [N, C, L] (or unbatched [C, L]), weight [O, C/groups, kL], output [N, O, L'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     *
+     * @param bias {@code [O]}, or null
+     */
+    public Tensor conv1d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return Convolution.conv(1, this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 1-d convolution with {@code padding = "same"} or {@code "valid"} and every other option; see
+     * {@link #conv1d(Tensor, Tensor, int[], int[], int[], int)}. "same" needs stride 1.
+     */
+    public Tensor conv1d(Tensor weight, Tensor bias, int[] stride, String padding, int[] dilation, int groups) {
+        return Convolution.conv(1, this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 2-d convolution (PyTorch's {@code conv2d}), stride 1, no padding, no bias.
+     *
+     * <p>Input [N, C, H, W] (or unbatched [C, H, W]), weight [O, C/groups, kH, kW], output [N, O, H', W'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     */
+    public Tensor conv2d(Tensor weight) {
+        return Convolution.conv(2, this, weight, null, ONE, ZERO, ONE, 1);
+    }
+
+    /** 2-d convolution with a bias ({@code [O]}, may be null); stride 1, no padding. See {@link #conv2d(Tensor)}. */
+    public Tensor conv2d(Tensor weight, Tensor bias) {
+        return Convolution.conv(2, this, weight, bias, ONE, ZERO, ONE, 1);
+    }
+
+    /**
+     * 2-d convolution with one stride and padding for every spatial dim; bias {@code [O]} may be null.
+     *
+     * <p>Input [N, C, H, W] (or unbatched [C, H, W]), weight [O, C/groups, kH, kW], output [N, O, H', W'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, int stride, int padding) {
+        return Convolution.conv(2, this, weight, bias, new int[] {stride}, new int[] {padding}, ONE, 1);
+    }
+
+    /**
+     * 2-d convolution with {@code padding = "same"} (output size = input size; needs stride 1; an
+     * even kernel gets the extra zero at the end, as in PyTorch) or {@code "valid"} (no padding).
+     *
+     * <p>Input [N, C, H, W] (or unbatched [C, H, W]), weight [O, C/groups, kH, kW], bias {@code [O]} or null.
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, String padding) {
+        return Convolution.conv(2, this, weight, bias, ONE, padding, ONE, 1);
+    }
+
+    /**
+     * 2-d convolution, every option: {@code stride}, {@code padding} and {@code dilation} take one
+     * value for all spatial dims or one per dim (dilation 1 = dense); the channels are split into
+     * {@code groups} (input and output channels divisible by it; {@code groups = C} is depthwise).
+     *
+     * <p>Input [N, C, H, W] (or unbatched [C, H, W]), weight [O, C/groups, kH, kW], output [N, O, H', W'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     *
+     * @param bias {@code [O]}, or null
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return Convolution.conv(2, this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 2-d convolution with {@code padding = "same"} or {@code "valid"} and every other option; see
+     * {@link #conv2d(Tensor, Tensor, int[], int[], int[], int)}. "same" needs stride 1.
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, int[] stride, String padding, int[] dilation, int groups) {
+        return Convolution.conv(2, this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 3-d convolution (PyTorch's {@code conv3d}), stride 1, no padding, no bias.
+     *
+     * <p>Input [N, C, D, H, W] (or unbatched [C, D, H, W]), weight [O, C/groups, kD, kH, kW], output [N, O, D', H', W'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     */
+    public Tensor conv3d(Tensor weight) {
+        return Convolution.conv(3, this, weight, null, ONE, ZERO, ONE, 1);
+    }
+
+    /** 3-d convolution with a bias ({@code [O]}, may be null); stride 1, no padding. See {@link #conv3d(Tensor)}. */
+    public Tensor conv3d(Tensor weight, Tensor bias) {
+        return Convolution.conv(3, this, weight, bias, ONE, ZERO, ONE, 1);
+    }
+
+    /**
+     * 3-d convolution with one stride and padding for every spatial dim; bias {@code [O]} may be null.
+     *
+     * <p>Input [N, C, D, H, W] (or unbatched [C, D, H, W]), weight [O, C/groups, kD, kH, kW], output [N, O, D', H', W'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     */
+    public Tensor conv3d(Tensor weight, Tensor bias, int stride, int padding) {
+        return Convolution.conv(3, this, weight, bias, new int[] {stride}, new int[] {padding}, ONE, 1);
+    }
+
+    /**
+     * 3-d convolution with {@code padding = "same"} (output size = input size; needs stride 1; an
+     * even kernel gets the extra zero at the end, as in PyTorch) or {@code "valid"} (no padding).
+     *
+     * <p>Input [N, C, D, H, W] (or unbatched [C, D, H, W]), weight [O, C/groups, kD, kH, kW], bias {@code [O]} or null.
+     */
+    public Tensor conv3d(Tensor weight, Tensor bias, String padding) {
+        return Convolution.conv(3, this, weight, bias, ONE, padding, ONE, 1);
+    }
+
+    /**
+     * 3-d convolution, every option: {@code stride}, {@code padding} and {@code dilation} take one
+     * value for all spatial dims or one per dim (dilation 1 = dense); the channels are split into
+     * {@code groups} (input and output channels divisible by it; {@code groups = C} is depthwise).
+     *
+     * <p>Input [N, C, D, H, W] (or unbatched [C, D, H, W]), weight [O, C/groups, kD, kH, kW], output [N, O, D', H', W'] with
+     * {@code out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1} per spatial dim.
+     *
+     * @param bias {@code [O]}, or null
+     */
+    public Tensor conv3d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return Convolution.conv(3, this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 3-d convolution with {@code padding = "same"} or {@code "valid"} and every other option; see
+     * {@link #conv3d(Tensor, Tensor, int[], int[], int[], int)}. "same" needs stride 1.
+     */
+    public Tensor conv3d(Tensor weight, Tensor bias, int[] stride, String padding, int[] dilation, int groups) {
+        return Convolution.conv(3, this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 1-d transposed convolution (PyTorch's {@code conv_transpose1d}), stride 1, no padding, no bias.
+     *
+     * <p>Input [N, C, L] (or unbatched [C, L]), weight {@code [C, O/groups, kL]}, output
+     * [N, O, L'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose1d(Tensor weight) {
+        return Convolution.convTranspose(1, this, weight, null, ONE, ZERO, ZERO, 1, ONE);
+    }
+
+    /** 1-d transposed convolution with a bias ({@code [O]}, may be null). See {@link #convTranspose1d(Tensor)}. */
+    public Tensor convTranspose1d(Tensor weight, Tensor bias) {
+        return Convolution.convTranspose(1, this, weight, bias, ONE, ZERO, ZERO, 1, ONE);
+    }
+
+    /**
+     * 1-d transposed convolution with one stride and padding for all spatial dims; bias may be null.
+     *
+     * <p>Input [N, C, L] (or unbatched [C, L]), weight {@code [C, O/groups, kL]}, output
+     * [N, O, L'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose1d(Tensor weight, Tensor bias, int stride, int padding) {
+        return Convolution.convTranspose(1, this, weight, bias, new int[] {stride}, new int[] {padding}, ZERO, 1, ONE);
+    }
+
+    /**
+     * 1-d transposed convolution with output padding (extra size at the end, to undo a strided
+     * convolution exactly; must be smaller than the stride or the dilation).
+     *
+     * <p>Input [N, C, L] (or unbatched [C, L]), weight {@code [C, O/groups, kL]}, output
+     * [N, O, L'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose1d(Tensor weight, Tensor bias, int stride, int padding, int outputPadding) {
+        return Convolution.convTranspose(1, this, weight, bias, new int[] {stride}, new int[] {padding},
+                new int[] {outputPadding}, 1, ONE);
+    }
+
+    /**
+     * 1-d transposed convolution, every option, in PyTorch's argument order; each array takes one
+     * value for all spatial dims or one per dim.
+     *
+     * <p>Input [N, C, L] (or unbatched [C, L]), weight {@code [C, O/groups, kL]}, output
+     * [N, O, L'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     *
+     * @param bias {@code [O]}, or null
+     */
+    public Tensor convTranspose1d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding, int groups,
+            int[] dilation) {
+        return Convolution.convTranspose(1, this, weight, bias, stride, padding, outputPadding, groups, dilation);
+    }
+
+    /**
+     * 2-d transposed convolution (PyTorch's {@code conv_transpose2d}), stride 1, no padding, no bias.
+     *
+     * <p>Input [N, C, H, W] (or unbatched [C, H, W]), weight {@code [C, O/groups, kH, kW]}, output
+     * [N, O, H', W'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose2d(Tensor weight) {
+        return Convolution.convTranspose(2, this, weight, null, ONE, ZERO, ZERO, 1, ONE);
+    }
+
+    /** 2-d transposed convolution with a bias ({@code [O]}, may be null). See {@link #convTranspose2d(Tensor)}. */
+    public Tensor convTranspose2d(Tensor weight, Tensor bias) {
+        return Convolution.convTranspose(2, this, weight, bias, ONE, ZERO, ZERO, 1, ONE);
+    }
+
+    /**
+     * 2-d transposed convolution with one stride and padding for all spatial dims; bias may be null.
+     *
+     * <p>Input [N, C, H, W] (or unbatched [C, H, W]), weight {@code [C, O/groups, kH, kW]}, output
+     * [N, O, H', W'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose2d(Tensor weight, Tensor bias, int stride, int padding) {
+        return Convolution.convTranspose(2, this, weight, bias, new int[] {stride}, new int[] {padding}, ZERO, 1, ONE);
+    }
+
+    /**
+     * 2-d transposed convolution with output padding (extra size at the end, to undo a strided
+     * convolution exactly; must be smaller than the stride or the dilation).
+     *
+     * <p>Input [N, C, H, W] (or unbatched [C, H, W]), weight {@code [C, O/groups, kH, kW]}, output
+     * [N, O, H', W'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose2d(Tensor weight, Tensor bias, int stride, int padding, int outputPadding) {
+        return Convolution.convTranspose(2, this, weight, bias, new int[] {stride}, new int[] {padding},
+                new int[] {outputPadding}, 1, ONE);
+    }
+
+    /**
+     * 2-d transposed convolution, every option, in PyTorch's argument order; each array takes one
+     * value for all spatial dims or one per dim.
+     *
+     * <p>Input [N, C, H, W] (or unbatched [C, H, W]), weight {@code [C, O/groups, kH, kW]}, output
+     * [N, O, H', W'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     *
+     * @param bias {@code [O]}, or null
+     */
+    public Tensor convTranspose2d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding, int groups,
+            int[] dilation) {
+        return Convolution.convTranspose(2, this, weight, bias, stride, padding, outputPadding, groups, dilation);
+    }
+
+    /**
+     * 3-d transposed convolution (PyTorch's {@code conv_transpose3d}), stride 1, no padding, no bias.
+     *
+     * <p>Input [N, C, D, H, W] (or unbatched [C, D, H, W]), weight {@code [C, O/groups, kD, kH, kW]}, output
+     * [N, O, D', H', W'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose3d(Tensor weight) {
+        return Convolution.convTranspose(3, this, weight, null, ONE, ZERO, ZERO, 1, ONE);
+    }
+
+    /** 3-d transposed convolution with a bias ({@code [O]}, may be null). See {@link #convTranspose3d(Tensor)}. */
+    public Tensor convTranspose3d(Tensor weight, Tensor bias) {
+        return Convolution.convTranspose(3, this, weight, bias, ONE, ZERO, ZERO, 1, ONE);
+    }
+
+    /**
+     * 3-d transposed convolution with one stride and padding for all spatial dims; bias may be null.
+     *
+     * <p>Input [N, C, D, H, W] (or unbatched [C, D, H, W]), weight {@code [C, O/groups, kD, kH, kW]}, output
+     * [N, O, D', H', W'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose3d(Tensor weight, Tensor bias, int stride, int padding) {
+        return Convolution.convTranspose(3, this, weight, bias, new int[] {stride}, new int[] {padding}, ZERO, 1, ONE);
+    }
+
+    /**
+     * 3-d transposed convolution with output padding (extra size at the end, to undo a strided
+     * convolution exactly; must be smaller than the stride or the dilation).
+     *
+     * <p>Input [N, C, D, H, W] (or unbatched [C, D, H, W]), weight {@code [C, O/groups, kD, kH, kW]}, output
+     * [N, O, D', H', W'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     */
+    public Tensor convTranspose3d(Tensor weight, Tensor bias, int stride, int padding, int outputPadding) {
+        return Convolution.convTranspose(3, this, weight, bias, new int[] {stride}, new int[] {padding},
+                new int[] {outputPadding}, 1, ONE);
+    }
+
+    /**
+     * 3-d transposed convolution, every option, in PyTorch's argument order; each array takes one
+     * value for all spatial dims or one per dim.
+     *
+     * <p>Input [N, C, D, H, W] (or unbatched [C, D, H, W]), weight {@code [C, O/groups, kD, kH, kW]}, output
+     * [N, O, D', H', W'] with {@code out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     *
+     * @param bias {@code [O]}, or null
+     */
+    public Tensor convTranspose3d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding, int groups,
+            int[] dilation) {
+        return Convolution.convTranspose(3, this, weight, bias, stride, padding, outputPadding, groups, dilation);
+    }
+
     // =====================================================================================
     // Pooling (see Pooling)
     //

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.backend.Backend;
 import org.vesalius.backend.BinaryOp;
+import org.vesalius.backend.ConvParams;
 import org.vesalius.backend.InterpolationMode;
 import org.vesalius.backend.PoolParams;
 import org.vesalius.backend.ReduceOp;
@@ -30,6 +31,7 @@ public final class CpuBackend implements Backend {
         boolean ok;
         try {
             CpuMatmul.init(Parallel.threads());
+            CpuConvolution.setThreads(Parallel.threads());
             LOG.debug("CPU backend: {} threads, OpenBLAS core {}", Parallel.threads(), CpuMatmul.config());
             ok = true;
         } catch (LinkageError e) {
@@ -79,6 +81,7 @@ public final class CpuBackend implements Backend {
     public void setThreads(int threads) {
         Parallel.setThreads(threads);
         CpuMatmul.init(threads);
+        CpuConvolution.setThreads(threads);
     }
 
     // ---------------------------------------------------------------- host transfer, copies
@@ -206,6 +209,23 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
         CpuMatmul.matmul(a, b, out);
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    @Override
+    public void convForward(Tensor x, Tensor w, Tensor bias, Tensor out, ConvParams p) {
+        CpuConvolution.forward(x, w, bias, out, p);
+    }
+
+    @Override
+    public void convBackwardData(Tensor gy, Tensor w, Tensor gx, ConvParams p) {
+        CpuConvolution.backwardData(gy, w, gx, p);
+    }
+
+    @Override
+    public void convBackwardWeights(Tensor x, Tensor gy, Tensor gw, Tensor gb, ConvParams p) {
+        CpuConvolution.backwardWeights(x, gy, gw, gb, p);
     }
 
     // ---------------------------------------------------------------- indexing

@@ -1,0 +1,167 @@
+package org.vesalius.backend.cpu.dnnl;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Thread count of the OpenMP runtime (GNU libgomp, shipped in the dnnl preset) that runs oneDNN's
+ * primitives.
+ *
+ * <p>oneDNN (OpenMP build) parallelises each primitive over {@code omp_get_max_threads()} of the
+ * calling thread. libgomp reads {@code OMP_NUM_THREADS} once, when it is loaded, and otherwise uses
+ * every CPU in the process's affinity mask. The preset maps no {@code omp_*} function, and
+ * {@code omp_set_num_threads} changes only the calling thread's setting, so a later change has to be
+ * applied on each Java thread that runs primitives: {@link #applyToCurrentThread()} does that lazily
+ * before every execution. Calling libgomp needs the foreign function API (final in Java 22); on
+ * older JVMs {@link #setThreads} logs a warning and only {@code OMP_NUM_THREADS} applies.
+ */
+public final class OpenMp {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenMp.class);
+
+    /** Requested count, or 0 for libgomp's own default. Bumped generation tells threads to re-apply. */
+    private static volatile int requested;
+    private static volatile int generation;
+    private static final ThreadLocal<int[]> APPLIED = ThreadLocal.withInitial(() -> new int[] {0});
+    private static final int DEFAULT_THREADS = defaultThreads();
+    private static boolean warned;
+
+    private OpenMp() {
+    }
+
+    /**
+     * Threads a primitive started on this thread uses: the value set with {@link #setThreads}, else
+     * {@code OMP_NUM_THREADS}, else the number of available processors.
+     */
+    public static int maxThreads() {
+        int r = requested;
+        return r > 0 ? r : DEFAULT_THREADS;
+    }
+
+    /** libgomp's own default is the CPUs in the affinity mask; availableProcessors is the closest Java sees. */
+    private static int defaultThreads() {
+        String env = System.getenv("OMP_NUM_THREADS");
+        if (env != null) {
+            try {
+                // OMP_NUM_THREADS may be a list for nested levels; the first entry is the outer level.
+                int n = Integer.parseInt(env.split(",")[0].trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // libgomp ignores a malformed value too
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Sets the OpenMP thread count for primitives started after this call, on every thread. Returns
+     * whether it takes effect (false on a JVM without the foreign function API, where only the first
+     * such call logs a warning). Asking for the current count does nothing, and loads nothing.
+     */
+    public static synchronized boolean setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("setThreads: thread count must be >= 1, got " + threads);
+        }
+        if (threads == maxThreads()) {
+            return true;
+        }
+        if (Native.SET == null) {
+            if (warned) {
+                return false;
+            }
+            warned = true;
+            LOG.warn("Cannot change oneDNN's OpenMP thread count to {} on Java {}: needs Java 22+ ({}); "
+                    + "set OMP_NUM_THREADS before starting the JVM instead", threads, Runtime.version().feature(),
+                    Native.FAILURE);
+            return false;
+        }
+        requested = threads;
+        generation++;
+        return true;
+    }
+
+    /** Applies a pending {@link #setThreads} to the calling thread; cheap when nothing changed. */
+    public static void applyToCurrentThread() {
+        int g = generation;
+        if (g == 0) {
+            return;
+        }
+        int[] applied = APPLIED.get();
+        if (applied[0] != g) {
+            try {
+                Native.SET.invoke(requested);
+            } catch (Throwable t) {
+                throw new IllegalStateException("omp_set_num_threads failed", t);
+            }
+            applied[0] = g;
+        }
+    }
+
+    /**
+     * What libgomp itself reports ({@code omp_get_max_threads()}) on the calling thread, after applying
+     * a pending {@link #setThreads}; -1 on a JVM that cannot call it (before Java 22).
+     */
+    public static int queryCurrentThread() {
+        if (Native.GET == null) {
+            return -1;
+        }
+        applyToCurrentThread();
+        try {
+            return (int) Native.GET.invoke();
+        } catch (Throwable t) {
+            throw new IllegalStateException("omp_get_max_threads failed", t);
+        }
+    }
+
+    /** omp_set/get_num_threads through java.lang.foreign, looked up reflectively to keep Java 17 bytecode. */
+    private static final class Native {
+        static final MethodHandle SET;
+        static final MethodHandle GET;
+        static final String FAILURE;
+
+        static {
+            MethodHandle set = null;
+            MethodHandle get = null;
+            String failure = null;
+            try {
+                Dnnl.engine(); // loads libdnnl and with it the preset's libgomp
+                Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
+                Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
+                Class<?> arenaC = Class.forName("java.lang.foreign.Arena");
+                Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
+                Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
+                Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
+                Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
+                Object linker = linkerC.getMethod("nativeLinker").invoke(null);
+                Object arena = arenaC.getMethod("global").invoke(null);
+                // By soname: dlopen returns the libgomp already loaded for libdnnl rather than a second copy.
+                Object lookup = lookupC.getMethod("libraryLookup", String.class, arenaC).invoke(null, "libgomp.so.1", arena);
+                Object found = lookupC.getMethod("find", String.class).invoke(lookup, "omp_set_num_threads");
+                Object symbol = ((java.util.Optional<?>) found).orElseThrow();
+                Object intLayout = Class.forName("java.lang.foreign.ValueLayout").getField("JAVA_INT").get(null);
+                Object layouts = Array.newInstance(layoutC, 1);
+                Array.set(layouts, 0, intLayout);
+                Object desc = descC.getMethod("ofVoid", layouts.getClass()).invoke(null, layouts);
+                Object options = Array.newInstance(optionC, 0);
+                Method downcall = linkerC.getMethod("downcallHandle", segmentC, descC, options.getClass());
+                set = (MethodHandle) downcall.invoke(linker, symbol, desc, options);
+                Object getSymbol = ((java.util.Optional<?>) lookupC.getMethod("find", String.class)
+                        .invoke(lookup, "omp_get_max_threads")).orElseThrow();
+                Object getDesc = descC.getMethod("of", layoutC, Array.newInstance(layoutC, 0).getClass())
+                        .invoke(null, intLayout, Array.newInstance(layoutC, 0));
+                get = (MethodHandle) downcall.invoke(linker, getSymbol, getDesc, options);
+            } catch (ClassNotFoundException e) {
+                failure = "java.lang.foreign is not available";
+            } catch (Throwable t) {
+                failure = t.toString();
+            }
+            SET = set;
+            GET = get;
+            FAILURE = failure;
+        }
+    }
+}
