@@ -408,6 +408,37 @@ public final class GradCheckCases {
         add("toDouble", "from_float32", in(() -> leaf(ANY, 3, 4)), x -> x[0].toFloat().toDouble().square(),
                 1e-3, 1e-3, 1e-3);
 
+        // ---- convolution: input, weight and bias; strides, padding, dilation, groups, non-contiguous operands
+        add("conv1d", "stride_pad_dilation", in(() -> leaf(ANY, 2, 3, 9), () -> leaf(ANY, 4, 3, 3), () -> leaf(ANY, 4)),
+                x -> x[0].conv1d(x[1], x[2], new int[] {2}, new int[] {1}, new int[] {2}, 1));
+        add("conv1d", "same_even_kernel_permuted", in(() -> permuted(ANY, 2, 2, 7), () -> leaf(ANY, 3, 2, 4)),
+                x -> x[0].conv1d(x[1], null, new int[] {1}, "same", new int[] {1}, 1));
+        add("conv2d", "basic", in(() -> leaf(ANY, 2, 3, 5, 4), () -> leaf(ANY, 4, 3, 3, 2), () -> leaf(ANY, 4)),
+                x -> x[0].conv2d(x[1], x[2], new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1));
+        add("conv2d", "stride_pad_groups_sliced", in(() -> sliced(ANY, 1, 4, 5, 5), () -> permuted(ANY, 4, 2, 3, 3),
+                () -> leaf(ANY, 4)), x -> x[0].conv2d(x[1], x[2], new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 1}, 2));
+        add("conv2d", "dilation_same", in(() -> leaf(ANY, 1, 2, 5, 6), () -> leaf(ANY, 2, 2, 3, 2)),
+                x -> x[0].conv2d(x[1], null, new int[] {1, 1}, "same", new int[] {2, 1}, 1));
+        add("conv2d", "expanded_bias", in(() -> leaf(ANY, 1, 2, 4, 4), () -> leaf(ANY, 3, 2, 2, 2), () -> leaf(ANY, 1)),
+                x -> x[0].conv2d(x[1], x[2].expand(3), new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1));
+        add("conv3d", "stride_pad", in(() -> leaf(ANY, 1, 2, 4, 4, 3), () -> leaf(ANY, 3, 2, 2, 3, 2), () -> leaf(ANY, 3)),
+                x -> x[0].conv3d(x[1], x[2], new int[] {2, 1, 1}, new int[] {1, 1, 0}, new int[] {1, 1, 1}, 1));
+        add("conv3d", "groups_dilation_permuted", in(() -> permuted(ANY, 1, 4, 4, 4, 3), () -> leaf(ANY, 2, 2, 2, 2, 2)),
+                x -> x[0].conv3d(x[1], null, new int[] {1, 1, 1}, new int[] {1, 1, 1}, new int[] {2, 2, 1}, 2));
+        add("convTranspose1d", "stride_pad_outpad", in(() -> leaf(ANY, 2, 2, 4), () -> leaf(ANY, 2, 3, 3), () -> leaf(ANY, 3)),
+                x -> x[0].convTranspose1d(x[1], x[2], new int[] {2}, new int[] {1}, new int[] {1}, 1, new int[] {1}));
+        add("convTranspose1d", "groups_dilation_sliced", in(() -> sliced(ANY, 1, 4, 5), () -> leaf(ANY, 4, 1, 2)),
+                x -> x[0].convTranspose1d(x[1], null, new int[] {1}, new int[] {0}, new int[] {0}, 2, new int[] {2}));
+        add("convTranspose2d", "stride_pad_outpad", in(() -> leaf(ANY, 1, 2, 3, 3), () -> leaf(ANY, 2, 3, 3, 2),
+                () -> leaf(ANY, 3)), x -> x[0].convTranspose2d(x[1], x[2], new int[] {2, 2}, new int[] {1, 0},
+                new int[] {1, 1}, 1, new int[] {1, 1}));
+        add("convTranspose2d", "groups_permuted", in(() -> permuted(ANY, 2, 4, 3, 2), () -> permuted(ANY, 4, 1, 2, 2),
+                () -> leaf(ANY, 2)), x -> x[0].convTranspose2d(x[1], x[2], new int[] {1, 2}, new int[] {0, 1},
+                new int[] {0, 1}, 2, new int[] {1, 1}));
+        add("convTranspose3d", "stride", in(() -> leaf(ANY, 1, 2, 2, 3, 2), () -> leaf(ANY, 2, 2, 2, 2, 2), () -> leaf(ANY, 2)),
+                x -> x[0].convTranspose3d(x[1], x[2], new int[] {2, 1, 2}, new int[] {0, 1, 0}, new int[] {1, 0, 0}, 1,
+                        new int[] {1, 1, 1}));
+
         // ---- pooling
         add("maxPool1d", "k3s2p1", in(() -> leaf(ANY, 2, 2, 9)), x -> x[0].maxPool1d(3, 2, 1, 1, false));
         add("maxPool1d", "dilated_ceil_permuted", in(() -> permuted(ANY, 2, 2, 9)), x -> x[0].maxPool1d(2, 2, 0, 2, true));

@@ -86,7 +86,14 @@ class SecondOrderTest {
         check("unfold", () -> new Tensor[] {leaf(ANY, 2, 5)}, x -> x[0].unfold(1, 3, 1).square());
         check("expand", () -> new Tensor[] {leaf(ANY, 3, 1)}, x -> x[0].expand(3, 4).square());
         check("transpose", () -> new Tensor[] {leaf(ANY, 3, 4)}, x -> x[0].t().matmul(x[0]));
-        // normalization and pooling inside gradient-penalty critics
+        // convolutions, normalization and pooling inside gradient-penalty critics (DCGAN-style critics)
+        check("conv2d", () -> new Tensor[] {leaf(ANY, 1, 2, 4, 4), leaf(ANY, 3, 2, 2, 2), leaf(ANY, 3)},
+                x -> x[0].conv2d(x[1], x[2], new int[] {2, 1}, new int[] {1, 0}, new int[] {1, 1}, 1).tanh());
+        check("convTranspose2d", () -> new Tensor[] {leaf(ANY, 1, 2, 2, 3), leaf(ANY, 2, 2, 2, 2)},
+                x -> x[0].convTranspose2d(x[1], null, new int[] {2, 2}, new int[] {0, 1}, new int[] {1, 0}, 1,
+                        new int[] {1, 1}).square());
+        check("conv1d/groups", () -> new Tensor[] {leaf(ANY, 1, 4, 5), leaf(ANY, 2, 2, 3)},
+                x -> x[0].conv1d(x[1], null, new int[] {1}, new int[] {1}, new int[] {1}, 2).sigmoid());
         check("layerNorm", () -> new Tensor[] {leaf(ANY, 2, 3, 4), leaf(ANY, 4), leaf(ANY, 4)},
                 x -> x[0].layerNorm(new int[] {4}, x[1], x[2], 1e-5));
         check("batchNorm/training", () -> new Tensor[] {leaf(ANY, 4, 2, 3), leaf(ANY, 2), leaf(ANY, 2)},

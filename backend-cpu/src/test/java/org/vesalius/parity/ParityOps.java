@@ -37,8 +37,6 @@ public final class ParityOps {
      * lands (the parity test fails while a listed method exists on Tensor or a listed key is mapped).
      */
     public static final Set<String> NOT_YET_IMPLEMENTED = Collections.unmodifiableSet(new TreeSet<>(Set.of(
-            // convolution
-            "conv1d", "conv2d", "conv3d", "convTranspose1d", "convTranspose2d", "convTranspose3d",
             // modes of existing methods: PyTorch's bicubic interpolation; x[i, j] with several index tensors
             "interpolate.bicubic", "index.multi")));
 
@@ -217,6 +215,25 @@ public final class ParityOps {
         op("toFloat", a -> a.t(0).toFloat());
         op("toDouble", a -> a.t(0).toDouble());
         op("toLong", a -> a.t(0).toLong());
+        // ---- convolution
+        op("conv1d", a -> a.t(0).conv1d(a.t(1), a.optional(2), a.ints("stride"), a.ints("padding"), a.ints("dilation"),
+                a.i("groups")));
+        op("conv2d", a -> a.t(0).conv2d(a.t(1), a.optional(2), a.ints("stride"), a.ints("padding"), a.ints("dilation"),
+                a.i("groups")));
+        op("conv3d", a -> a.t(0).conv3d(a.t(1), a.optional(2), a.ints("stride"), a.ints("padding"), a.ints("dilation"),
+                a.i("groups")));
+        op("conv1d.padMode", a -> a.t(0).conv1d(a.t(1), a.optional(2), a.ints("stride"), a.s("padding"),
+                a.ints("dilation"), a.i("groups")));
+        op("conv2d.padMode", a -> a.t(0).conv2d(a.t(1), a.optional(2), a.ints("stride"), a.s("padding"),
+                a.ints("dilation"), a.i("groups")));
+        op("conv3d.padMode", a -> a.t(0).conv3d(a.t(1), a.optional(2), a.ints("stride"), a.s("padding"),
+                a.ints("dilation"), a.i("groups")));
+        op("convTranspose1d", a -> a.t(0).convTranspose1d(a.t(1), a.optional(2), a.ints("stride"), a.ints("padding"),
+                a.ints("outputPadding"), a.i("groups"), a.ints("dilation")));
+        op("convTranspose2d", a -> a.t(0).convTranspose2d(a.t(1), a.optional(2), a.ints("stride"), a.ints("padding"),
+                a.ints("outputPadding"), a.i("groups"), a.ints("dilation")));
+        op("convTranspose3d", a -> a.t(0).convTranspose3d(a.t(1), a.optional(2), a.ints("stride"), a.ints("padding"),
+                a.ints("outputPadding"), a.i("groups"), a.ints("dilation")));
         // ---- pooling
         op("maxPool1d", a -> a.t(0).maxPool1d(a.ints("kernelSize")[0], a.ints("stride")[0], a.ints("padding")[0],
                 a.ints("dilation")[0], a.b("ceilMode")));
