@@ -107,8 +107,9 @@ final class Elementwise {
             if (category(dimmed.dtype) > category(sc.dtype)) {
                 return dimmed.dtype;
             }
-            // a float scalar with an integer tensor: the default float type
-            return sc.dtype.isFloatingPoint() && !dimmed.dtype.isFloatingPoint() ? DType.FLOAT32 : DType.promote(a.dtype, b.dtype);
+            // A 0-dim tensor of a higher category keeps its own dtype (int64 tensor * 0-dim float64
+            // tensor is float64 in PyTorch). The default float type is only for Python scalars, and
+            // Java double arguments already arrive as 0-dim float32 tensors (scalarLike).
         }
         return DType.promote(a.dtype, b.dtype);
     }

@@ -952,9 +952,12 @@ public final class Tensor implements AutoCloseable {
         return Elementwise.where(cond, a, b);
     }
 
-    /** Elements where {@code mask} is true replaced by {@code value} (mask broadcasts). */
+    /**
+     * Elements where {@code mask} is true replaced by {@code value} (mask broadcasts). The result
+     * keeps this tensor's dtype, as in PyTorch ({@code value} is cast: 2.5 into int64 is 2).
+     */
     public Tensor maskedFill(Tensor mask, double value) {
-        return Elementwise.where(mask, scalarLike(value), this);
+        return Elementwise.where(mask, Creation.full(dtype, device(), value), this);
     }
 
     // ---- in place (not recorded: use under NoGrad, e.g. in optimizers)
