@@ -261,6 +261,7 @@ TORCH = {
     "expandAs": lambda t, k: t[0].expand_as(t[1]),
     "flatten": lambda t, k: t[0].flatten(),
     "flatten.range": lambda t, k: t[0].flatten(k["startDim"], k["endDim"]),
+    "flatten.start": lambda t, k: t[0].flatten(k["startDim"]),
     "narrow": lambda t, k: t[0].narrow(k["dim"], k["start"], k["length"]),
     "slice": lambda t, k: _slice(t[0], k),
     "select": lambda t, k: t[0].select(k["dim"], k["index"]),
@@ -751,6 +752,7 @@ case("views", "flatten", [U(2, 3, 4)], label="all")
 case("views", "flatten", [U(2, 3, 4, layout="permuted")], label="permuted")
 case("views", "flatten.range", [U(2, 3, 4, 2)], {"startDim": 1, "endDim": 2}, label="middle")
 case("views", "flatten.range", [U(2, 3, 4)], {"startDim": 0, "endDim": -2}, label="negative")
+case("views", "flatten.start", [U(2, 3, 4, 2)], {"startDim": 1}, label="batch")
 case("views", "narrow", [U(4, 5)], {"dim": 1, "start": 1, "length": 3}, label="f64")
 case("views", "narrow", [U(4, 5)], {"dim": 0, "start": -2, "length": 2}, label="negative_start")
 case("views", "slice", [U(5, 6)], {"dim": 1, "start": 1, "end": 6, "step": 2}, label="step2")

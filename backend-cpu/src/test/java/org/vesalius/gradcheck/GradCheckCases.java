@@ -370,6 +370,7 @@ public final class GradCheckCases {
         add("expandAs", "contiguous", in(() -> leaf(ANY, 1, 4), () -> constant(ANY, 3, 4)), x -> x[0].expandAs(x[1]));
         shaped("flatten", "all", ANY, Tensor::flatten);
         shaped("flatten", "range", ANY, x -> x.flatten(1, 2));
+        shaped("flatten", "start", ANY, x -> x.flatten(1));
         shaped("narrow", "middle", ANY, x -> x.narrow(2, 1, 2));
         shaped("slice", "step2", ANY, x -> x.slice(2, 0, 4, 2));
         shaped("slice", "clamped", ANY, x -> x.slice(1, -2, 100, 1));

@@ -191,6 +191,7 @@ public final class ParityOps {
         op("expandAs", a -> a.t(0).expandAs(a.t(1)));
         op("flatten", a -> a.t(0).flatten());
         op("flatten.range", a -> a.t(0).flatten(a.i("startDim"), a.i("endDim")));
+        op("flatten.start", a -> a.t(0).flatten(a.i("startDim")));
         op("narrow", a -> a.t(0).narrow(a.i("dim"), a.i("start"), a.i("length")));
         op("slice", a -> a.t(0).slice(a.i("dim"), a.i("start"), a.i("end"), a.i("step")));
         op("select", a -> a.t(0).select(a.i("dim"), a.i("index")));

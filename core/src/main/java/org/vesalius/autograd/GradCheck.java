@@ -162,6 +162,7 @@ public final class GradCheck {
 
     /** Writes new values into x's elements in place, through its strides. */
     private static void overwrite(Tensor x, double[] values) {
-        x.copy_(Tensor.of(values, x.shape()).to(x.dtype()));
+        // Tensor.of reads an empty shape as 1-D, so build 1-D and reshape (0-dim inputs)
+        x.copy_(Tensor.of(values).reshape(x.shape()).to(x.dtype()));
     }
 }

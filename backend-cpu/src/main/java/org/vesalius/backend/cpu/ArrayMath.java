@@ -37,7 +37,8 @@ final class ArrayMath {
             case ERF: for (int i = 0; i < n; i++) { o[i] = Special.erf(x[i]); } return;
             case RECIPROCAL: for (int i = 0; i < n; i++) { o[i] = 1 / x[i]; } return;
             case SQUARE: for (int i = 0; i < n; i++) { o[i] = x[i] * x[i]; } return;
-            case SIGN: for (int i = 0; i < n; i++) { o[i] = Math.signum(x[i]); } return;
+            // NaN gives 0, as PyTorch 1.13
+            case SIGN: for (int i = 0; i < n; i++) { double v = x[i]; o[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } return;
             case FLOOR: for (int i = 0; i < n; i++) { o[i] = Math.floor(x[i]); } return;
             case CEIL: for (int i = 0; i < n; i++) { o[i] = Math.ceil(x[i]); } return;
             case ROUND: for (int i = 0; i < n; i++) { o[i] = Math.rint(x[i]); } return;
@@ -80,8 +81,8 @@ final class ArrayMath {
                 }
                 return;
             }
-            case POW_SCALAR: for (int i = 0; i < n; i++) { o[i] = Math.pow(x[i], p1); } return;
-            case RPOW_SCALAR: for (int i = 0; i < n; i++) { o[i] = Math.pow(p1, x[i]); } return;
+            case POW_SCALAR: for (int i = 0; i < n; i++) { o[i] = pow(x[i], p1); } return;
+            case RPOW_SCALAR: for (int i = 0; i < n; i++) { o[i] = pow(p1, x[i]); } return;
             case AFFINE: for (int i = 0; i < n; i++) { o[i] = x[i] * p1 + p2; } return;
             case ISNAN: for (int i = 0; i < n; i++) { o[i] = Double.isNaN(x[i]) ? 1 : 0; } return;
             case ISINF: for (int i = 0; i < n; i++) { o[i] = Double.isInfinite(x[i]) ? 1 : 0; } return;
@@ -89,6 +90,11 @@ final class ArrayMath {
             case NONZERO_MASK: for (int i = 0; i < n; i++) { o[i] = x[i] != 0 ? 1 : 0; } return;
             default: throw new IllegalStateException("unary " + op);
         }
+    }
+
+    /** C99's pow, as PyTorch: pow(1, y) = 1 and pow(x, 0) = 1 even for NaN (Java's Math.pow gives NaN). */
+    static double pow(double x, double y) {
+        return x == 1 ? 1 : Math.pow(x, y);
     }
 
     static double sigmoid(double v) {
@@ -130,7 +136,7 @@ final class ArrayMath {
                 }
                 return;
             }
-            case SIGN: for (int i = 0; i < n; i++) { o[i] = Math.signum(x[i]); } return;
+            case SIGN: for (int i = 0; i < n; i++) { float v = x[i]; o[i] = v > 0 ? 1f : v < 0 ? -1f : 0f; } return;
             case ISNAN: for (int i = 0; i < n; i++) { o[i] = Float.isNaN(x[i]) ? 1 : 0; } return;
             case ISINF: for (int i = 0; i < n; i++) { o[i] = Float.isInfinite(x[i]) ? 1 : 0; } return;
             case LOGICAL_NOT: for (int i = 0; i < n; i++) { o[i] = x[i] == 0 ? 1 : 0; } return;
@@ -218,7 +224,7 @@ final class ArrayMath {
             case SUB: for (int i = 0; i < n; i++) { o[i] = a[i] - b[i]; } return;
             case MUL: for (int i = 0; i < n; i++) { o[i] = a[i] * b[i]; } return;
             case DIV: for (int i = 0; i < n; i++) { o[i] = a[i] / b[i]; } return;
-            case POW: for (int i = 0; i < n; i++) { o[i] = Math.pow(a[i], b[i]); } return;
+            case POW: for (int i = 0; i < n; i++) { o[i] = pow(a[i], b[i]); } return;
             case MAXIMUM: for (int i = 0; i < n; i++) { o[i] = nanMax(a[i], b[i]); } return;
             case MINIMUM: for (int i = 0; i < n; i++) { o[i] = nanMin(a[i], b[i]); } return;
             case ATAN2: for (int i = 0; i < n; i++) { o[i] = Math.atan2(a[i], b[i]); } return;
