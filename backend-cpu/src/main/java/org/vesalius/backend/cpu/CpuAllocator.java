@@ -31,11 +31,14 @@ final class CpuAllocator {
     private long cached;
     private final long cacheLimit;
     private final long gcThreshold;
+    /** Live bytes at which the next GC is requested; moves up after each request (see allocate). */
+    private volatile long nextGcAt;
     private long peakLive;
 
     CpuAllocator() {
         cacheLimit = Long.getLong("vesalius.cpu.cacheBytes", 1L << 30);
         gcThreshold = Long.getLong("vesalius.cpu.gcThresholdBytes", defaultGcThreshold());
+        nextGcAt = gcThreshold;
     }
 
     private static long defaultGcThreshold() {
@@ -92,8 +95,14 @@ final class CpuAllocator {
             }
         }
         if (b == null) {
-            if (live.get() + size > gcThreshold) {
+            long wouldBe = live.get() + size;
+            if (wouldBe > nextGcAt) {
                 reclaimUnreachable(size);
+                // A program that really holds this much must not pay a GC per allocation: ask
+                // again only after another quarter of the threshold has been allocated.
+                nextGcAt = wouldBe + gcThreshold / 4;
+            } else if (wouldBe < gcThreshold / 2 && nextGcAt != gcThreshold) {
+                nextGcAt = gcThreshold;
             }
             b = NativeBlock.allocate(size);
         }
