@@ -64,4 +64,23 @@ class MemorySoakTest {
         assertTrue(lastLoss < firstLoss, "the net should learn the fixed batch: " + firstLoss + " -> " + lastLoss);
         assertEquals(4, w1.shape()[0]);
     }
+
+    @Test
+    void tensorsNobodyClosedAreFreedByTheCleaner() throws InterruptedException {
+        Backend cpu = Backends.cpu();
+        System.gc();
+        Thread.sleep(100);
+        long before = cpu.liveBytes();
+        for (int i = 0; i < 2000; i++) {
+            Tensor.zeros(16 * 1024).add(1); // 64 KiB each, two per iteration, never closed
+        }
+        assertTrue(cpu.liveBytes() >= before, "the loop allocated native memory");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (cpu.liveBytes() > before + BOUND_BYTES && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(cpu.liveBytes() <= before + BOUND_BYTES,
+                "unreachable tensors still hold " + (cpu.liveBytes() - before) + " bytes after GC");
+    }
 }
