@@ -61,6 +61,17 @@ public final class Scope implements AutoCloseable {
         t.scope = null;
     }
 
+    /**
+     * Takes {@code t} out of every scope: no scope will close it, and whoever called this owns it and
+     * closes it (or leaves it to the GC cleaner). Modules use this for their parameters and buffers,
+     * and optimizers for their state, so that a model built, or an optimizer stepped, inside a
+     * per-step scope keeps its tensors when the scope closes. Returns {@code t}.
+     */
+    public static Tensor untrack(Tensor t) {
+        t.scope = null;
+        return t;
+    }
+
     static void register(Tensor t) {
         Scope s = CURRENT.get();
         if (s != null) {
