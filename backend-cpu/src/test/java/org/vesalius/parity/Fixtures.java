@@ -29,6 +29,13 @@ public final class Fixtures {
     /** Class-path folder of the fixture files. */
     public static final String DIR = "golden";
 
+    /**
+     * Files in {@link #DIR} written by {@code tools/golden/generate_training.py} for the nn and optim
+     * tests: they hold losses, modules and optimizer runs, not tensor-op cases, so this reader skips them.
+     */
+    public static final java.util.Set<String> TRAINING_FILES = java.util.Set.of("losses.json", "modules.json",
+            "optimizers.json");
+
     private static List<FixtureCase> cache;
 
     private Fixtures() {
@@ -117,7 +124,8 @@ public final class Fixtures {
         }
         try (Stream<Path> s = Files.list(Paths.get(url.toURI()))) {
             List<Path> files = new ArrayList<>();
-            s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
+            s.filter(p -> p.toString().endsWith(".json") && !TRAINING_FILES.contains(p.getFileName().toString()))
+                    .sorted().forEach(files::add);
             if (files.isEmpty()) {
                 throw new IllegalStateException("no fixture files in " + url);
             }
