@@ -78,6 +78,20 @@ public final class TrainingFixtures {
         FixtureTensors.assertValues(what, expected, actual, tol);
     }
 
+    /**
+     * The largest {@code |actual - expected| / max(|expected|, 1e-3)} over the elements: the error the
+     * tests report next to their tolerances.
+     */
+    public static double worstRelative(JsonObject expected, Tensor actual) {
+        double[] want = FixtureTensors.values(expected);
+        double[] got = FixtureTensors.read(actual);
+        double worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(Math.abs(want[i]), 1e-3));
+        }
+        return worst;
+    }
+
     /** Fails unless two numbers agree within {@code tol}. */
     public static void assertNumber(String what, double expected, double actual, Tolerance tol) {
         if (!(Math.abs(actual - expected) <= tol.atol() + tol.rtol() * Math.abs(expected))) {

@@ -102,7 +102,11 @@ public abstract class LRScheduler {
         return m;
     }
 
-    /** Restores a state from {@link #stateDict()}; the groups' lr are left as the optimizer's state dict has them. */
+    /**
+     * Restores a state from {@link #stateDict()}. The groups' lr are not touched: they come from the
+     * optimizer's state dict. To resume, create the optimizer and the schedule as before (creating a
+     * schedule sets the lr of epoch 0), then load the optimizer's state and then the schedule's.
+     */
     public void loadStateDict(Map<String, Object> state) {
         lastEpoch = ((Number) require(state, "lastEpoch")).intValue();
         baseLrs = toArray(require(state, "baseLrs"));
