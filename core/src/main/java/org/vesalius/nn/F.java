@@ -662,12 +662,17 @@ public final class F {
 
     /** {@code loss * weight}, where the weight must broadcast to the loss's shape without enlarging it. */
     private static Tensor weighted(String op, Tensor loss, Tensor weight) {
-        Tensor out = loss.mul(weight);
-        if (!Arrays.equals(out.shape(), loss.shape())) {
-            throw new IllegalArgumentException(op + ": weight of shape " + Arrays.toString(weight.shape())
-                    + " does not broadcast to the input's shape " + Arrays.toString(loss.shape()));
+        int[] w = weight.shape();
+        int[] l = loss.shape();
+        boolean fits = w.length <= l.length;
+        for (int i = 1; fits && i <= w.length; i++) {
+            fits = w[w.length - i] == 1 || w[w.length - i] == l[l.length - i];
         }
-        return out;
+        if (!fits) {
+            throw new IllegalArgumentException(op + ": weight of shape " + Arrays.toString(w)
+                    + " does not broadcast to the input's shape " + Arrays.toString(l));
+        }
+        return loss.mul(weight);
     }
 
     /** A {@code [C]} class weight viewed as {@code [1, C, 1, ...]} to broadcast along the class dim. */
