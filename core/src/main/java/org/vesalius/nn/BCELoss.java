@@ -15,6 +15,8 @@ public class BCELoss extends Loss {
     }
 
     /**
+     * A loss with an optional per-element weight.
+     *
      * @param weight    a per-element weight broadcastable to the input (the module takes ownership), or null
      * @param reduction none, mean or sum
      */

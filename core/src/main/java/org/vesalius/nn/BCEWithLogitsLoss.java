@@ -15,6 +15,8 @@ public class BCEWithLogitsLoss extends Loss {
     }
 
     /**
+     * A loss with optional per-element and positive-class weights.
+     *
      * @param weight    a per-element weight broadcastable to the input, or null
      * @param reduction none, mean or sum
      * @param posWeight the weight of positives per class ({@code [C]}, broadcast along the last dim), or null

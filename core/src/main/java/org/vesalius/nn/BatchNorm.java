@@ -25,6 +25,8 @@ public abstract class BatchNorm extends Module {
     private final boolean trackRunningStats;
 
     /**
+     * Registers the parameters and buffers PyTorch registers for this configuration.
+     *
      * @param numFeatures       C, the number of channels
      * @param eps               added to the variance for stability (PyTorch: 1e-5)
      * @param momentum          the running statistics' update factor (PyTorch: 0.1), or null for a cumulative average
@@ -93,6 +95,7 @@ public abstract class BatchNorm extends Module {
         return n == null ? 0 : (long) n.item();
     }
 
+    /** C, the number of channels. */
     public int numFeatures() {
         return numFeatures;
     }

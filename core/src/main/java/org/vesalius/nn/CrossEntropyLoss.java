@@ -18,6 +18,8 @@ public class CrossEntropyLoss extends Loss {
     }
 
     /**
+     * A loss with every option of PyTorch's.
+     *
      * @param weight         class weights {@code [C]} (the module takes ownership), or null
      * @param ignoreIndex    a class-index target to skip
      * @param reduction      none, mean (weighted) or sum

@@ -382,7 +382,7 @@ public final class F {
         // PyTorch's smoothing term: -sum_c w_c log p_c at each position, zero where the target is ignored,
         // reduced like the NLL term (mean divides by the same weight sum).
         Tensor weighted = weight == null ? logp : logp.mul(classView(weight, input.dim(), classDim));
-        Tensor smooth = weighted.sum(classDim, false).neg().maskedFill(nll.ignored.reshape(target.shape()), 0);
+        Tensor smooth = weighted.sum(classDim, false).neg().maskedFill(nll.ignored, 0);
         Tensor smoothReduced;
         switch (reduction) {
             case NONE: smoothReduced = smooth; break;
@@ -465,7 +465,7 @@ public final class F {
                     + " does not match input of shape " + Arrays.toString(logp.shape()) + ": class-index targets must be "
                     + "the input's shape without the class dim, " + Arrays.toString(expected));
         }
-        Tensor t = target.to(DType.INT64).reshape(-1);
+        Tensor t = target.to(DType.INT64);
         Tensor valid = t.ne(ignoreIndex);
         Tensor ignored = valid.logicalNot();
         // One host read for a clear error instead of an out-of-bounds gather.
@@ -475,30 +475,18 @@ public final class F {
             throw new IllegalArgumentException(op + ": target " + v + " is out of range for " + c + " classes"
                     + (v < 0 ? " (targets equal to ignoreIndex " + ignoreIndex + " are skipped)" : ""));
         }
+        // Everything below keeps the target's shape: gathering along the class dim needs no copy of the
+        // log-probabilities, even for [N, C, D, H, W] segmentation outputs.
         Tensor safe = t.maskedFill(ignored, 0);
-        Tensor rows;
-        if (logp.dim() == 1) {
-            rows = logp.unsqueeze(0);
-        } else if (logp.dim() == 2) {
-            rows = logp;
-        } else {
-            // [N, C, d1, ...] -> [N, d1, ..., C] -> [M, C]
-            int[] perm = new int[logp.dim()];
-            perm[0] = 0;
-            for (int i = 1; i < perm.length - 1; i++) {
-                perm[i] = i + 1;
-            }
-            perm[perm.length - 1] = 1;
-            rows = logp.permute(perm).reshape(-1, c);
-        }
-        Tensor picked = rows.gather(1, safe.unsqueeze(1)).squeeze(1);
+        Tensor picked = logp.gather(classDim, safe.unsqueeze(classDim)).squeeze(classDim);
         Tensor validF = valid.to(logp.dtype());
-        Tensor w = weight == null ? validF : weight.to(logp.dtype()).index(safe).mul(validF);
+        Tensor w = weight == null ? validF
+                : weight.to(logp.dtype()).index(safe.reshape(-1)).reshape(safe.shape()).mul(validF);
         Tensor loss = picked.mul(w).neg();
         Tensor weightSum = w.sum();
         Tensor out;
         switch (reduction) {
-            case NONE: out = loss.reshape(target.shape()); break;
+            case NONE: out = loss; break;
             case SUM: out = loss.sum(); break;
             default: out = loss.sum().div(weightSum); break;
         }

@@ -56,10 +56,12 @@ public class Linear extends Module {
         return getParameter("bias");
     }
 
+    /** The size of each input's last dim. */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /** The size of each output's last dim. */
     public int outFeatures() {
         return outFeatures;
     }

@@ -16,6 +16,8 @@ public class NLLLoss extends Loss {
     }
 
     /**
+     * A loss with class weights and an ignored target value.
+     *
      * @param weight      class weights {@code [C]} (the module takes ownership), or null
      * @param ignoreIndex a target value to skip
      * @param reduction   none, mean (weighted) or sum

@@ -18,6 +18,8 @@ public class CosineAnnealingWarmRestarts extends LRScheduler {
     private double tCur;
 
     /**
+     * Cycles starting at {@code t0} epochs, each {@code tMult} times longer than the last.
+     *
      * @param t0     the first cycle's length in epochs (positive)
      * @param tMult  the growth of each next cycle (an integer >= 1)
      * @param etaMin the lowest learning rate

@@ -12,6 +12,8 @@ public class LinearLR extends LRScheduler {
     private final int totalIters;
 
     /**
+     * A linear change of the factor over {@code totalIters} epochs.
+     *
      * @param startFactor the factor at epoch 0, in (0, 1]
      * @param endFactor   the factor from {@code totalIters} on, in [0, 1]
      * @param totalIters  the number of epochs the change takes

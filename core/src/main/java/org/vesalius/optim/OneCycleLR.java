@@ -40,6 +40,8 @@ public class OneCycleLR extends LRScheduler {
     }
 
     /**
+     * The one-cycle policy with every option of PyTorch's.
+     *
      * @param maxLr          the peak learning rate, one value or one per group
      * @param totalSteps     the number of {@link #step()} calls the cycle lasts
      * @param pctStart       the fraction of steps spent rising, in [0, 1]

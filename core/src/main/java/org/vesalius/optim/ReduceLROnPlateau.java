@@ -57,6 +57,8 @@ public class ReduceLROnPlateau {
     }
 
     /**
+     * A plateau schedule with every option of PyTorch's.
+     *
      * @param factor    the multiplier of the lr, in [0, 1)
      * @param patience  the number of epochs without improvement tolerated
      * @param cooldown  epochs after a reduction during which bad epochs are not counted
