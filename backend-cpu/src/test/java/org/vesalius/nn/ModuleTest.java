@@ -167,8 +167,6 @@ class ModuleTest {
 
     @Test
     void aModelBuiltInsideAScopeOwnsItsParametersAndCloseFreesThem() {
-        System.gc();
-        long before = Backends.cpu().liveBytes();
         Sequential m;
         try (Scope s = Scope.open()) {
             m = new Sequential(new Linear(256, 256), new BatchNorm1d(256));
@@ -180,12 +178,14 @@ class ModuleTest {
             }
             m.forward(Tensor.randn(4, 256)).sum().backward();
         }
-        assertTrue(Backends.cpu().liveBytes() - before >= 2 * 256 * 256 * 4, "weights and their gradients are alive");
+        // one-sided: the GC cleaner may free other tests' garbage meanwhile, which only adds to the drop
+        long alive = Backends.cpu().liveBytes();
         m.close();
         m.close(); // idempotent
         assertTrue(m.getParameter("0.weight").isClosed());
-        assertTrue(m.getParameter("0.weight").grad() == null);
-        assertTrue(Backends.cpu().liveBytes() - before < 64 * 1024, "close frees parameters, gradients and buffers");
+        assertNull(m.getParameter("0.weight").grad());
+        long freed = alive - Backends.cpu().liveBytes();
+        assertTrue(freed >= 2 * 256 * 256 * 4, "close frees weights and their gradients: only " + freed + " bytes freed");
     }
 
     @Test

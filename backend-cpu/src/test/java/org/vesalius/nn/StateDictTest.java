@@ -136,6 +136,22 @@ class StateDictTest {
     }
 
     @Test
+    void aSharedSubmoduleIsSavedUnderEveryNameAndCyclesAreRefused() {
+        try (Scope s = Scope.open()) {
+            Linear shared = new Linear(2, 2);
+            Sequential m = new Sequential(shared, new ReLU(), shared);
+            // PyTorch: list(nn.Sequential(lin, nn.ReLU(), lin).state_dict()) == ['0.weight', '0.bias', '2.weight', '2.bias']
+            assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), new ArrayList<>(m.stateDict().keySet()));
+            assertEquals(List.of("0.weight", "0.bias"), new ArrayList<>(m.namedParameters().keySet()));
+            Sequential outer = new Sequential(m);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.append(outer));
+            assertEquals("registerModule: a module cannot contain itself ('3' of Sequential would close a cycle)",
+                    e.getMessage());
+            outer.close();
+        }
+    }
+
+    @Test
     void roundTripCopiesValuesAndConvertsDtypes() {
         try (Net a = new Net(); Net b = new Net(); Scope s = Scope.open()) {
             a.encoder.forward(Tensor.randn(8, 4)); // moves the running statistics and counts a batch

@@ -154,8 +154,9 @@ public abstract class Module implements AutoCloseable {
      */
     public final <M extends Module> M registerModule(String name, M module) {
         checkName("registerModule", name, modules);
-        if (module == this) {
-            throw new IllegalArgumentException("registerModule: a module cannot contain itself ('" + name + "')");
+        if (module != null && module.namedModules().containsValue(this)) {
+            throw new IllegalArgumentException("registerModule: a module cannot contain itself ('" + name + "' of "
+                    + name() + " would close a cycle)");
         }
         modules.put(name, module);
         return module;
@@ -328,7 +329,7 @@ public abstract class Module implements AutoCloseable {
     /**
      * The module's state as PyTorch's {@code state_dict()} orders and names it: for this module and then
      * each submodule depth first, its parameters and then its persistent buffers, under dotted keys
-     * ({@code "0.weight"}, {@code "bn.running_mean"}). Shared tensors appear under every name.
+     * ({@code "0.weight"}, {@code "bn.running_mean"}). Shared tensors and submodules appear under every name.
      *
      * <p>The values are detached views of the module's tensors (they share memory, so they see later
      * training steps): copy them ({@code clone()}) to keep a snapshot. Closing a view does not affect
@@ -336,14 +337,12 @@ public abstract class Module implements AutoCloseable {
      */
     public Map<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        saveTo("", out, new IdentityHashMap<>());
+        saveTo("", out);
         return out;
     }
 
-    private void saveTo(String prefix, Map<String, Tensor> out, IdentityHashMap<Module, Boolean> seen) {
-        if (seen.put(this, Boolean.TRUE) != null) {
-            return;
-        }
+    // No memo of visited modules: like PyTorch, a submodule registered under two names is saved under both.
+    private void saveTo(String prefix, Map<String, Tensor> out) {
         parameters.forEach((k, v) -> {
             if (v != null) {
                 out.put(prefix + k, v.detach());
@@ -356,7 +355,7 @@ public abstract class Module implements AutoCloseable {
         });
         modules.forEach((k, v) -> {
             if (v != null) {
-                v.saveTo(prefix + k + ".", out, seen);
+                v.saveTo(prefix + k + ".", out);
             }
         });
     }
@@ -364,14 +363,11 @@ public abstract class Module implements AutoCloseable {
     /** The keys this module's state dict has and what they name, without creating views. */
     private Map<String, Tensor> stateTargets() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        collectTargets("", out, new IdentityHashMap<>());
+        collectTargets("", out);
         return out;
     }
 
-    private void collectTargets(String prefix, Map<String, Tensor> out, IdentityHashMap<Module, Boolean> seen) {
-        if (seen.put(this, Boolean.TRUE) != null) {
-            return;
-        }
+    private void collectTargets(String prefix, Map<String, Tensor> out) {
         parameters.forEach((k, v) -> {
             if (v != null) {
                 out.put(prefix + k, v);
@@ -384,7 +380,7 @@ public abstract class Module implements AutoCloseable {
         });
         modules.forEach((k, v) -> {
             if (v != null) {
-                v.collectTargets(prefix + k + ".", out, seen);
+                v.collectTargets(prefix + k + ".", out);
             }
         });
     }
