@@ -1,0 +1,41 @@
+package org.vesalius.backend.cpu.dnnl;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
+
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+
+/**
+ * Copies between two strided layouts of the same dims with oneDNN's reorder primitive: a transposing
+ * JIT kernel for permuted dims ({@code jit:uni}), a parallel copy for matching ones.
+ */
+public final class DnnlReorder {
+    private DnnlReorder() {
+    }
+
+    /**
+     * {@code dst = src} element by element, {@code dataType} a {@code dnnl_data_type_t} for both; false
+     * when oneDNN has no JIT kernel for the pair of layouts.
+     */
+    public static boolean copy(int dataType, StridedView src, StridedView dst) {
+        PrimitiveKey key = PrimitiveKey.builder("reorder").add(dataType).add(src).add(dst.strides()).build();
+        return PlainPrimitives.run(key, () -> build(dataType, src, dst), src.address(), dst.address());
+    }
+
+    private static ReorderedPrimitive build(int dataType, StridedView src, StridedView dst) {
+        dnnl_memory_desc s = src.desc(dataType);
+        dnnl_memory_desc d = dst.desc(dataType);
+        PlainPrimitives.Args args = new PlainPrimitives.Args().in(DNNL_ARG_FROM, s).out(DNNL_ARG_TO, d);
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        dnnl_primitive_attr attr = DnnlPrimitive.newAttr();
+        try {
+            int status = dnnl_reorder_primitive_desc_create(pd, s, Dnnl.engine(), d, Dnnl.engine(), attr);
+            return PlainPrimitives.wrap(status, pd, "reorder", args);
+        } finally {
+            DnnlPrimitive.destroyAttr(attr);
+        }
+    }
+}
