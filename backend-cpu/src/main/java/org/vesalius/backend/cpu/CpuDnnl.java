@@ -2,6 +2,7 @@ package org.vesalius.backend.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_add;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_div;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_gt;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_max;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_min;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_mul;
@@ -75,7 +76,12 @@ final class CpuDnnl {
      * Elements from which a transcendental op (exp, tanh, gelu, softmax, ...) goes to oneDNN: its Java
      * loop computes each element in double through scalar {@code Math} calls, 10-20 ns each.
      */
-    static final int MIN_ELEMENTS_TRANSCENDENTAL = Integer.getInteger("vesalius.dnnl.minElementsTranscendental", 2048);
+    static final int MIN_ELEMENTS_TRANSCENDENTAL = Integer.getInteger("vesalius.dnnl.minElementsTranscendental", 512);
+    /**
+     * Elements from which a copy goes to oneDNN's reorder. A contiguous copy is a bulk copy in Java
+     * too, so only a permuted or expanded source gains much; both are at memory speed from ~1M on.
+     */
+    static final int MIN_COPY = Integer.getInteger("vesalius.dnnl.minCopy", 32768);
     /** Shortest innermost reduction oneDNN's reduction kernel is faster for than the Java loop. */
     static final int MIN_REDUCED = Integer.getInteger("vesalius.dnnl.minReduced", 1024);
     /**
@@ -231,22 +237,27 @@ final class CpuDnnl {
             case SUB: return usable(n, MIN_ELEMENTS) && done(arithmetic(dnnl_binary_sub, false, a, b, out));
             case MUL: return usable(n, MIN_ELEMENTS) && done(arithmetic(dnnl_binary_mul, true, a, b, out));
             case DIV: return usable(n, MIN_ELEMENTS) && done(arithmetic(dnnl_binary_div, false, a, b, out));
-            case RELU_BACKWARD: return usable(n, MIN_ELEMENTS) && done(backward(dnnl_eltwise_relu, 0, 0, a, b, out));
+            case RELU_BACKWARD: return usable(n, MIN_ELEMENTS) && done(reluBackward(a, b, out, 0));
             case LEAKY_RELU_BACKWARD:
-                return usable(n, MIN_ELEMENTS) && done(backward(dnnl_eltwise_relu, (float) p1, 0, a, b, out));
+                return usable(n, MIN_ELEMENTS) && (float) p1 != 0 && done(reluBackward(a, b, out, (float) p1));
+            // g * (1 - y^2) and g * y * (1 - y): plain arithmetic, NaN and infinities as in Java
             case TANH_BACKWARD:
-                return usable(n, MIN_ELEMENTS) && done(backward(dnnl_eltwise_tanh_use_dst_for_bwd, 0, 0, a, b, out));
+                return usable(n, MIN_ELEMENTS)
+                        && done(backward(dnnl_eltwise_tanh_use_dst_for_bwd, 0, 0, a, b, out, false));
             case SIGMOID_BACKWARD:
-                return usable(n, MIN_ELEMENTS) && done(backward(dnnl_eltwise_logistic_use_dst_for_bwd, 0, 0, a, b, out));
+                return usable(n, MIN_ELEMENTS)
+                        && done(backward(dnnl_eltwise_logistic_use_dst_for_bwd, 0, 0, a, b, out, false));
             case ELU_BACKWARD:
-                return usable(n, MIN_ELEMENTS_TRANSCENDENTAL) && done(backward(dnnl_eltwise_elu, (float) p1, 0, a, b, out));
+                return usable(n, MIN_ELEMENTS_TRANSCENDENTAL)
+                        && done(backward(dnnl_eltwise_elu, (float) p1, 0, a, b, out, true));
             case GELU_BACKWARD:
-                return usable(n, MIN_ELEMENTS_TRANSCENDENTAL) && done(backward(dnnl_eltwise_gelu_erf, 0, 0, a, b, out));
+                return usable(n, MIN_ELEMENTS_TRANSCENDENTAL)
+                        && done(backward(dnnl_eltwise_gelu_erf, 0, 0, a, b, out, true));
             case SILU_BACKWARD:
-                return usable(n, MIN_ELEMENTS_TRANSCENDENTAL) && done(backward(dnnl_eltwise_swish, 1, 0, a, b, out));
+                return usable(n, MIN_ELEMENTS_TRANSCENDENTAL) && done(backward(dnnl_eltwise_swish, 1, 0, a, b, out, true));
             case SOFTPLUS_BACKWARD:
                 return usable(n, MIN_ELEMENTS_TRANSCENDENTAL) && softplusOk(p1, p2)
-                        && done(backward(dnnl_eltwise_soft_relu, (float) p1, 0, a, b, out));
+                        && done(backward(dnnl_eltwise_soft_relu, (float) p1, 0, a, b, out, true));
             default:
                 return false;
         }
@@ -272,17 +283,57 @@ final class CpuDnnl {
 
     /**
      * The fused activation gradients: {@code out = alg'(saved) * g}, every operand in one layout.
-     * oneDNN's differ from the Java kernels (and PyTorch) where an operand is not a number: relu's
-     * passes g through at a NaN input and turns an infinite g at a negative input into NaN, elu's
-     * treats a NaN input as positive. So both operands are summed first (two reads, a fraction of
-     * the Java kernel's time) and anything but numbers goes to Java.
+     * Where oneDNN's gradient differs from the Java kernel's (and PyTorch's) on operands that are not
+     * numbers ({@code checkOperands}: elu's treats a NaN input as positive, GELU's and SiLU's mix
+     * NaN and infinities differently), both operands are summed first (two reads, a fraction of the
+     * Java kernel's time) and anything but numbers goes to Java.
      */
-    private static boolean backward(int alg, float alpha, float beta, Tensor g, Tensor saved, Tensor out) {
+    private static boolean backward(int alg, float alpha, float beta, Tensor g, Tensor saved, Tensor out,
+                                    boolean checkOperands) {
         Dense l = Dense.of(out, g, saved);
-        if (l == null || l.broadcast(1) || l.broadcast(2) || !allFinite(g, l.extent(1)) || !allFinite(saved, l.extent(2))) {
+        if (l == null || l.broadcast(1) || l.broadcast(2)) {
+            return false;
+        }
+        if (checkOperands && (!allFinite(g, l.extent(1)) || !allFinite(saved, l.extent(2)))) {
             return false;
         }
         return DnnlEltwise.backward(alg, alpha, beta, l.view(1), l.view(2), l.view(0));
+    }
+
+    /**
+     * relu's and leaky relu's gradient, {@code g * (x > 0 ? 1 : slope)}, as one binary primitive
+     * with post-ops: {@code m = max(x, 0)} (oneDNN's max gives 0 for a NaN x), {@code s = (m > 0)},
+     * for a slope {@code s * (1 - slope) + slope}, then times g. (oneDNN's own relu gradient, and its
+     * {@code x > 0}, take a NaN x as positive; the Java kernel does not.) With slope 0 an infinite or
+     * NaN g at {@code x <= 0} gives NaN where the Java kernel gives 0, so then the result is summed
+     * and a non-finite one recomputed in Java (so the output must not alias an input).
+     */
+    private static boolean reluBackward(Tensor g, Tensor x, Tensor out, float slope) {
+        Dense l = Dense.of(out, g, x);
+        if (l == null || l.broadcast(1) || l.broadcast(2)) {
+            return false;
+        }
+        if (slope == 0 && (st(out) == st(g) || st(out) == st(x))) {
+            return false;
+        }
+        StridedView xv = l.view(2);
+        long[] ones = new long[xv.rank()];
+        java.util.Arrays.fill(ones, 1);
+        StridedView zero = new StridedView(Constants.ZERO.address(), ones, ones);
+        PostOps post = PostOps.NONE.binaryWith(dnnl_binary_gt, 0);
+        if (slope != 0) {
+            post = post.eltwise(dnnl_eltwise_linear, 1 - slope, slope);
+        }
+        post = post.binaryWith(dnnl_binary_mul, 1);
+        if (!DnnlBinary.run(dnnl_binary_max, xv, zero, l.view(0), post, zero, l.view(1))) {
+            return false;
+        }
+        return slope != 0 || allFinite(out, l.extent(0));
+    }
+
+    /** Scalars oneDNN reads from memory (a binary primitive's broadcast operand). */
+    private static final class Constants {
+        static final org.bytedeco.javacpp.FloatPointer ZERO = new org.bytedeco.javacpp.FloatPointer(0f);
     }
 
     // ================================================================== copies
@@ -290,7 +341,7 @@ final class CpuDnnl {
     /** {@code dst = src} for float32 tensors of one shape, any strides (a transpose, an expand). */
     static boolean copy(Tensor src, Tensor dst) {
         int n = dst.numel();
-        if (n < MIN_ELEMENTS || !f32(src) || !f32(dst) || !usable(n, MIN_ELEMENTS)) {
+        if (n < MIN_COPY || !f32(src) || !f32(dst) || !usable(n, MIN_COPY)) {
             return false;
         }
         if (st(src) == st(dst)) {
@@ -328,18 +379,84 @@ final class CpuDnnl {
         if (r == null || r.reduced < MIN_REDUCED || (op == ReduceOp.PROD && r.reduced > MAX_PRODUCT)) {
             return false;
         }
-        StridedView src = StridedView.contiguous(address(x), (int) r.outputs, (int) r.reduced);
-        StridedView dst = StridedView.contiguous(address(out), (int) r.outputs, 1);
         if (op != ReduceOp.SUM && !allFinite(x, n)) {
             return false; // max and min drop NaN, prod turns inf into NaN: the Java kernel propagates both
         }
-        if (!DnnlReduction.run(alg, src, dst)) {
+        int parts = parts(r);
+        if (parts == 1) {
+            StridedView src = StridedView.contiguous(address(x), (int) r.outputs, (int) r.reduced);
+            StridedView dst = StridedView.contiguous(address(out), (int) r.outputs, 1);
+            if (!DnnlReduction.run(alg, src, dst)) {
+                return false;
+            }
+        } else if (!reduceInParts(op, alg, x, r, parts, out)) {
             return false;
         }
         if (op == ReduceOp.PROD && !allFinite(out, (int) r.outputs)) {
             return false; // a float32 partial product overflowed where the Java kernel's double does not
         }
         return done(true);
+    }
+
+    /**
+     * How many pieces each reduced row is cut into. oneDNN's reduction kernel splits its work over
+     * outputs only, so a full reduction runs on one thread (4M floats: 650 us, against 330 us for
+     * the same data as 4 rows); fewer outputs than OpenMP threads get their rows cut into pieces of
+     * at least 32K elements (below that the extra rows cost more than the second thread gains).
+     */
+    private static int parts(Inner r) {
+        int threads = org.vesalius.backend.cpu.dnnl.OpenMp.maxThreads();
+        if (r.outputs >= threads) {
+            return 1;
+        }
+        long want = (2L * threads + r.outputs - 1) / r.outputs;
+        int parts = (int) Math.max(1, Math.min(want, r.reduced / 32768));
+        // several outputs can only be cut where every row splits evenly (one dense block of pieces)
+        return r.outputs == 1 || r.reduced % parts == 0 ? parts : 1;
+    }
+
+    /**
+     * The reduction as [outputs * parts, chunk] partial results in float32, combined per output in
+     * double (as the Java kernel accumulates), plus, for a single output, the last
+     * {@code reduced % parts} elements.
+     */
+    private static boolean reduceInParts(ReduceOp op, int alg, Tensor x, Inner r, int parts, Tensor out) {
+        int outputs = (int) r.outputs;
+        long chunk = r.reduced / parts;
+        int tail = (int) (r.reduced - chunk * parts);
+        Tensor partial = Tensor.empty(DType.FLOAT32, outputs * parts);
+        try {
+            StridedView src = StridedView.contiguous(address(x), outputs * parts, (int) chunk);
+            StridedView dst = StridedView.contiguous(address(partial), outputs * parts, 1);
+            if (!DnnlReduction.run(alg, src, dst)) {
+                return false;
+            }
+            FloatBuffer pf = st(partial).block.floats();
+            FloatBuffer xf = st(x).block.floats();
+            FloatBuffer of = st(out).block.floats();
+            for (int k = 0; k < outputs; k++) {
+                double acc = pf.get(partial.offset() + k * parts);
+                for (int p = 1; p < parts; p++) {
+                    acc = combine(op, acc, pf.get(partial.offset() + k * parts + p));
+                }
+                for (int i = 0; i < tail; i++) {
+                    acc = combine(op, acc, xf.get(x.offset() + (int) (chunk * parts) + i));
+                }
+                of.put(out.offset() + k, (float) acc);
+            }
+            return true;
+        } finally {
+            partial.close();
+        }
+    }
+
+    private static double combine(ReduceOp op, double acc, double v) {
+        switch (op) {
+            case SUM: return acc + v;
+            case PROD: return acc * v;
+            case MAX: return Math.max(acc, v);
+            default: return Math.min(acc, v);
+        }
     }
 
     /**

@@ -388,12 +388,15 @@ class CpuDnnlTest {
         final double p1;
         final double p2;
         final boolean savedIsOutput;
+        /** Whether non-numbers send it to Java (oneDNN's gradient would differ there). */
+        final boolean javaForNonNumbers;
 
-        G(BinaryOp op, double p1, double p2, boolean savedIsOutput) {
+        G(BinaryOp op, double p1, double p2, boolean savedIsOutput, boolean javaForNonNumbers) {
             this.op = op;
             this.p1 = p1;
             this.p2 = p2;
             this.savedIsOutput = savedIsOutput;
+            this.javaForNonNumbers = javaForNonNumbers;
         }
 
         @Override
@@ -408,11 +411,13 @@ class CpuDnnlTest {
      */
     @TestFactory
     Stream<DynamicTest> activationGradientsMatchJava() {
-        G[] cases = {new G(BinaryOp.RELU_BACKWARD, 0, 0, false), new G(BinaryOp.LEAKY_RELU_BACKWARD, 0.01, 0, false),
-            new G(BinaryOp.ELU_BACKWARD, 1, 0, false), new G(BinaryOp.ELU_BACKWARD, 0.7, 0, false),
-            new G(BinaryOp.TANH_BACKWARD, 0, 0, true), new G(BinaryOp.SIGMOID_BACKWARD, 0, 0, true),
-            new G(BinaryOp.GELU_BACKWARD, 0, 0, false), new G(BinaryOp.SILU_BACKWARD, 0, 0, false),
-            new G(BinaryOp.SOFTPLUS_BACKWARD, 1, 20, false), new G(BinaryOp.SOFTPLUS_BACKWARD, 2, 20, false)};
+        G[] cases = {new G(BinaryOp.RELU_BACKWARD, 0, 0, false, true),
+            new G(BinaryOp.LEAKY_RELU_BACKWARD, 0.01, 0, false, false),
+            new G(BinaryOp.LEAKY_RELU_BACKWARD, -0.3, 0, false, false),
+            new G(BinaryOp.ELU_BACKWARD, 1, 0, false, true), new G(BinaryOp.ELU_BACKWARD, 0.7, 0, false, true),
+            new G(BinaryOp.TANH_BACKWARD, 0, 0, true, false), new G(BinaryOp.SIGMOID_BACKWARD, 0, 0, true, false),
+            new G(BinaryOp.GELU_BACKWARD, 0, 0, false, true), new G(BinaryOp.SILU_BACKWARD, 0, 0, false, true),
+            new G(BinaryOp.SOFTPLUS_BACKWARD, 1, 20, false, true), new G(BinaryOp.SOFTPLUS_BACKWARD, 2, 20, false, true)};
         List<DynamicTest> tests = new ArrayList<>();
         for (boolean nonFinite : new boolean[] {false, true}) {
             float[] g = data(N, 12, nonFinite);
@@ -424,7 +429,8 @@ class CpuDnnlTest {
             Atol scaled = i -> Float.isFinite(g[i]) ? ATOL * Math.max(1, Math.abs(g[i])) : ATOL;
             for (G c : cases) {
                 String name = c + (nonFinite ? " with NaN and infinities" : " on numbers");
-                tests.add(DynamicTest.dynamicTest(name, () -> compare(name, nonFinite ? Boolean.FALSE : Boolean.TRUE, () -> {
+                Boolean routed = !nonFinite || !c.javaForNonNumbers;
+                tests.add(DynamicTest.dynamicTest(name, () -> compare(name, routed, () -> {
                     Tensor out = empty(N);
                     CpuElementwise.binary(c.op, Tensor.of(g), Tensor.of(c.savedIsOutput ? y : x), out, c.p1, c.p2);
                     return out;
@@ -434,11 +440,27 @@ class CpuDnnlTest {
         return tests.stream();
     }
 
+    /** A NaN input with a finite gradient: relu's and leaky relu's gradient still run on oneDNN, as Java. */
+    @Test
+    void reluGradientAtNanInputs() {
+        float[] g = data(N, 22, false);
+        float[] x = data(N, 23, true);
+        for (double slope : new double[] {0, 0.2}) {
+            BinaryOp op = slope == 0 ? BinaryOp.RELU_BACKWARD : BinaryOp.LEAKY_RELU_BACKWARD;
+            compare(op + " at NaN inputs", true, () -> {
+                Tensor out = empty(N);
+                CpuElementwise.binary(op, Tensor.of(g), Tensor.of(x), out, slope, 0);
+                return out;
+            });
+        }
+    }
+
     @Test
     void gradientsOneDnnCannotMatchStayInJava() {
         float[] g = data(N, 20, false);
         float[] x = data(N, 21, false);
-        for (BinaryOp op : new BinaryOp[] {BinaryOp.GELU_TANH_BACKWARD, BinaryOp.SELU_BACKWARD}) {
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.GELU_TANH_BACKWARD, BinaryOp.SELU_BACKWARD,
+            BinaryOp.LEAKY_RELU_BACKWARD}) {
             compare(op.toString(), false, () -> {
                 Tensor out = empty(N);
                 CpuElementwise.binary(op, Tensor.of(g), Tensor.of(x), out, 0, 0);
@@ -499,6 +521,14 @@ class CpuDnnlTest {
         }
         tests.add(DynamicTest.dynamicTest("full sum", () -> compare("full sum", true,
                 () -> red(ReduceOp.SUM, Tensor.of(plain), 0))));
+        // a single output is cut into pieces for two threads; an odd length leaves a tail
+        float[] odd = data(3 * 65536 + 7, 24, false);
+        for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, ReduceOp.MAX, ReduceOp.MIN}) {
+            tests.add(DynamicTest.dynamicTest(op + " of an odd length", () -> compare(op + " of 3 * 65536 + 7", true,
+                    () -> red(op, Tensor.of(odd), 0), 1e-5, i -> 1e-3)));
+            tests.add(DynamicTest.dynamicTest(op + " of an odd length as [1, n]", () -> compare(op + " of [1, n]", true,
+                    () -> red(op, Tensor.of(odd, 1, odd.length), 1), 1e-5, i -> 1e-3)));
+        }
         tests.add(DynamicTest.dynamicTest("long product", () -> compare("product of 65536", false,
                 () -> red(ReduceOp.PROD, Tensor.of(factors), 0))));
         return tests.stream();

@@ -44,8 +44,11 @@ public final class DnnlBinary {
         public static final PostOps NONE = new PostOps(new long[0]);
 
         private static final long ELTWISE = 1;
-        private static final long BINARY_SRC0 = 2;
-        /** Four numbers per post-op: kind, algorithm, alpha bits, beta bits. */
+        private static final long BINARY = 2;
+        /**
+         * Four numbers per post-op: kind, algorithm, then alpha and beta bits (eltwise) or the operand
+         * (binary: -1 for src0, else an index into the operands given to {@link DnnlBinary#run}).
+         */
         private final long[] spec;
 
         private PostOps(long[] spec) {
@@ -68,7 +71,16 @@ public final class DnnlBinary {
 
         /** Then {@code v = alg(v, src0)} ({@code dnnl_binary_*}), reading src0 again. */
         public PostOps binaryWithSrc0(int alg) {
-            return append(BINARY_SRC0, alg, 0, 0);
+            return binaryWith(alg, -1);
+        }
+
+        /** Then {@code v = alg(v, operands[operand])} ({@code dnnl_binary_*}). */
+        public PostOps binaryWith(int alg, int operand) {
+            long[] s = Arrays.copyOf(spec, spec.length + 4);
+            s[spec.length] = BINARY;
+            s[spec.length + 1] = alg;
+            s[spec.length + 2] = operand;
+            return new PostOps(s);
         }
 
         int size() {
@@ -78,28 +90,45 @@ public final class DnnlBinary {
         int binaryCount() {
             int n = 0;
             for (int i = 0; i < size(); i++) {
-                if (spec[4 * i] == BINARY_SRC0) {
+                if (spec[4 * i] == BINARY) {
                     n++;
                 }
             }
             return n;
         }
+
+        /** The view a binary post-op reads. */
+        StridedView operand(int i, StridedView src0, StridedView[] operands) {
+            int k = (int) spec[4 * i + 2];
+            return k < 0 ? src0 : operands[k];
+        }
     }
 
-    /** {@code dst = post(src0 alg src1)} ({@code dnnl_binary_*}); false when oneDNN has no JIT kernel for it. */
-    public static boolean run(int alg, StridedView src0, StridedView src1, StridedView dst, PostOps post) {
-        PrimitiveKey key = PrimitiveKey.builder("binary").add(alg).add(src0).add(src1).add(dst.strides()).add(post.spec)
-                .build();
-        int extra = post.binaryCount();
-        long[] addresses = new long[3 + extra];
+    /**
+     * {@code dst = post(src0 alg src1)} ({@code dnnl_binary_*}), where binary post-ops read src0 or
+     * {@code operands}; false when oneDNN has no JIT kernel for it.
+     */
+    public static boolean run(int alg, StridedView src0, StridedView src1, StridedView dst, PostOps post,
+                              StridedView... operands) {
+        PrimitiveKey.Builder k = PrimitiveKey.builder("binary").add(alg).add(src0).add(src1).add(dst.strides())
+                .add(post.spec);
+        for (StridedView v : operands) {
+            k.add(v);
+        }
+        long[] addresses = new long[3 + post.binaryCount()];
         addresses[0] = src0.address();
         addresses[1] = src1.address();
         addresses[2] = dst.address();
-        Arrays.fill(addresses, 3, addresses.length, src0.address());
-        return PlainPrimitives.run(key, () -> build(alg, src0, src1, dst, post), addresses);
+        for (int i = 0, j = 3; i < post.size(); i++) {
+            if (post.spec[4 * i] == PostOps.BINARY) {
+                addresses[j++] = post.operand(i, src0, operands).address();
+            }
+        }
+        return PlainPrimitives.run(k.build(), () -> build(alg, src0, src1, dst, post, operands), addresses);
     }
 
-    private static ReorderedPrimitive build(int alg, StridedView src0, StridedView src1, StridedView dst, PostOps post) {
+    private static ReorderedPrimitive build(int alg, StridedView src0, StridedView src1, StridedView dst, PostOps post,
+                                            StridedView[] operands) {
         dnnl_memory_desc a = src0.desc(dnnl_f32);
         dnnl_memory_desc b = src1.desc(dnnl_f32);
         dnnl_memory_desc d = dst.desc(dnnl_f32);
@@ -112,7 +141,7 @@ public final class DnnlBinary {
             try {
                 Dnnl.check(dnnl_post_ops_create(ops), "dnnl_post_ops_create");
                 opsMade = true;
-                appendPostOps(ops, post, src0, args);
+                appendPostOps(ops, post, src0, operands, args);
                 Dnnl.check(dnnl_primitive_attr_set_post_ops(attr, ops), "dnnl_primitive_attr_set_post_ops");
             } catch (RuntimeException e) {
                 args.destroy();
@@ -130,7 +159,8 @@ public final class DnnlBinary {
     }
 
     /** Appends the chain; each binary post-op's operand descriptor joins {@code args} (which then owns it). */
-    private static void appendPostOps(dnnl_post_ops ops, PostOps post, StridedView src0, PlainPrimitives.Args args) {
+    private static void appendPostOps(dnnl_post_ops ops, PostOps post, StridedView src0, StridedView[] operands,
+                                      PlainPrimitives.Args args) {
         for (int i = 0; i < post.size(); i++) {
             int kind = (int) post.spec[4 * i];
             int alg = (int) post.spec[4 * i + 1];
@@ -138,7 +168,7 @@ public final class DnnlBinary {
                 Dnnl.check(dnnl_post_ops_append_eltwise(ops, alg, Float.intBitsToFloat((int) post.spec[4 * i + 2]),
                         Float.intBitsToFloat((int) post.spec[4 * i + 3])), "dnnl_post_ops_append_eltwise");
             } else {
-                dnnl_memory_desc operand = src0.desc(dnnl_f32);
+                dnnl_memory_desc operand = post.operand(i, src0, operands).desc(dnnl_f32);
                 args.in(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (i + 1) | DNNL_ARG_SRC_1, operand);
                 Dnnl.check(dnnl_post_ops_append_binary(ops, alg, operand), "dnnl_post_ops_append_binary");
             }
