@@ -64,8 +64,8 @@ import org.vesalius.tensor.Tensor;
  * exp, clamp: {@link DnnlBinary}), or the operands are checked to be numbers first, with one
  * oneDNN sum per operand (GELU, the activation gradients, max/min/prod) or the result afterwards
  * (softmax), and the Java kernel computes the rare rest. Ops whose oneDNN kernel is less accurate
- * than 1e-5 relative stay in Java: log (off by up to 2e-6 near 1), and with it softplus and
- * log-softmax, and the tanh-GELU gradient.
+ * than 1e-5 relative stay in Java: log (off by up to 2e-6 near 1) and with it softplus, and the
+ * tanh-GELU gradient; log-softmax is composed from accurate pieces instead.
  *
  * <p>{@code -Dvesalius.dnnl.ops=false} keeps everything here on the Java kernels.
  */
@@ -106,6 +106,8 @@ final class CpuDnnl {
     /** exp that keeps NaN: exp(x) >= x for every number, so max(exp(x), x) only differs for NaN. */
     private static final PostOps EXP_KEEP_NAN = PostOps.NONE.eltwise(dnnl_eltwise_exp, 0, 0)
             .binaryWithSrc0(dnnl_binary_max);
+    /** exp of a binary op's result (log-softmax's exp(x - max)). */
+    private static final PostOps EXP_AFTER = PostOps.NONE.eltwise(dnnl_eltwise_exp, 0, 0);
 
     private CpuDnnl() {
     }
@@ -487,26 +489,68 @@ final class CpuDnnl {
     /**
      * softmax along {@code dim} when x and out share one dense layout. oneDNN's result for a row
      * holding NaN or +inf is partly finite where PyTorch's is NaN, so the result is summed (one more
-     * read): a non-finite sum sends the whole call back to the Java kernel. log-softmax stays in
-     * Java, see the comment inside.
+     * read): a non-finite sum sends the whole call back to the Java kernel. log-softmax: see
+     * {@link #logSoftmax}.
      */
     static boolean softmax(Tensor x, int dim, boolean log, Tensor out) {
         int n = x.numel();
-        if (log || x.dim() == 0 || !f32(x) || !f32(out) || !usable(n, MIN_ELEMENTS_TRANSCENDENTAL)
-                || st(x) == st(out)) {
-            // log-softmax: oneDNN's log is off by up to 2e-6 near 1, 3e-5 relative in the result;
-            // in place, a declined result could not be recomputed from x
-            return false;
+        if (x.dim() == 0 || !f32(x) || !f32(out) || !usable(n, MIN_ELEMENTS_TRANSCENDENTAL) || st(x) == st(out)) {
+            return false; // (in place, a declined result could not be recomputed from x)
         }
         Axis ax = Axis.of(dim, out, x);
         if (ax == null) {
             return false;
         }
-        StridedView ov = ax.view(out);
-        if (!DnnlSoftmax.forward(log, 1, ax.view(x), ov)) {
+        if (log) {
+            return done(logSoftmax(x, ax, out));
+        }
+        if (!DnnlSoftmax.forward(false, 1, ax.view(x), ax.view(out))) {
             return false;
         }
         return done(allFinite(out, n));
+    }
+
+    /**
+     * log-softmax over rows that are innermost in memory, in four oneDNN passes around an accurate
+     * log: {@code m = max(row)}, {@code e = exp(x - m)} (into out), {@code s = sum(e)}, then
+     * {@code out = x - (m + log(s))} with the shift computed per row in double, as the Java kernel
+     * does. oneDNN's own log-softmax is one pass, but its log is off by up to 2e-6 near 1, which
+     * puts errors of 3e-5 relative into results near 0. A row holding NaN or +inf, or only -inf,
+     * makes its shift non-finite (oneDNN's exp maps NaN to +inf), and the Java kernel recomputes.
+     * Short rows stay in Java: oneDNN's reduction is slow over many short rows.
+     */
+    private static boolean logSoftmax(Tensor x, Axis ax, Tensor out) {
+        if (ax.inner != 1 || ax.n < MIN_REDUCED) {
+            return false;
+        }
+        int rows = (int) ax.outer;
+        int len = (int) ax.n;
+        StridedView xv = StridedView.contiguous(address(x), rows, len);
+        StridedView ov = StridedView.contiguous(address(out), rows, len);
+        Tensor shift = Tensor.empty(DType.FLOAT32, rows);
+        Tensor sums = Tensor.empty(DType.FLOAT32, rows);
+        try {
+            StridedView sv = StridedView.contiguous(address(shift), rows, 1);
+            StridedView total = StridedView.contiguous(address(sums), rows, 1);
+            if (!DnnlReduction.run(dnnl_reduction_max, xv, sv)
+                    || !DnnlBinary.run(dnnl_binary_sub, xv, sv, ov, EXP_AFTER)
+                    || !DnnlReduction.run(dnnl_reduction_sum, ov, total)) {
+                return false;
+            }
+            FloatBuffer m = st(shift).block.floats();
+            FloatBuffer sum = st(sums).block.floats();
+            for (int r = 0; r < rows; r++) {
+                float c = (float) (m.get(shift.offset() + r) + Math.log(sum.get(sums.offset() + r)));
+                if (!Float.isFinite(c)) {
+                    return false;
+                }
+                m.put(shift.offset() + r, c);
+            }
+            return DnnlBinary.run(dnnl_binary_sub, xv, sv, ov, PostOps.NONE);
+        } finally {
+            shift.close();
+            sums.close();
+        }
     }
 
     /**
