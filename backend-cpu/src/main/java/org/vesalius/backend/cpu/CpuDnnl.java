@@ -24,6 +24,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_square;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_swish;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_tanh;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_tanh_use_dst_for_bwd;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_bf16;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f16;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reduction_max;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reduction_min;
@@ -340,10 +342,20 @@ final class CpuDnnl {
 
     // ================================================================== copies
 
-    /** {@code dst = src} for float32 tensors of one shape, any strides (a transpose, an expand). */
+    /**
+     * {@code dst = src} for tensors of one shape, any strides (a transpose, an expand), between
+     * float32, float16 and bfloat16 (at least one float32). The Java kernel converts the 16-bit floats
+     * element by element; oneDNN's conversions round to nearest even as it does (bfloat16: oneDNN
+     * flushes float32 subnormals, below 1.2e-38, to zero).
+     */
     static boolean copy(Tensor src, Tensor dst) {
         int n = dst.numel();
-        if (n < MIN_COPY || !f32(src) || !f32(dst) || !usable(n, MIN_COPY)) {
+        if (n < MIN_COPY || !usable(n, MIN_COPY)) {
+            return false;
+        }
+        int from = copyType(src.dtype());
+        int to = copyType(dst.dtype());
+        if (from < 0 || to < 0 || (from != dnnl_f32 && to != dnnl_f32)) {
             return false;
         }
         if (st(src) == st(dst)) {
@@ -353,16 +365,27 @@ final class CpuDnnl {
         if (l == null) {
             return false;
         }
-        return done(DnnlReorder.copy(dnnl_f32, l.stridedView(1), l.view(0)));
+        return done(DnnlReorder.copy(from, l.stridedView(1), to, l.view(0)));
+    }
+
+    private static int copyType(DType t) {
+        switch (t) {
+            case FLOAT32: return dnnl_f32;
+            case FLOAT16: return dnnl_f16;
+            case BFLOAT16: return dnnl_bf16;
+            default: return -1;
+        }
     }
 
     // ================================================================== reductions
 
     /**
-     * sum, prod, max and min over {@code dims} of a dense float32 tensor whose reduced dims are its
-     * innermost in memory, into a dense {@code out}. max and min get a second pass, a sum, to see
-     * NaN, which oneDNN's max drops; when that sum is not a number (NaN, or infinities of both
-     * signs) the Java kernel recomputes the result.
+     * sum, prod, max and min over {@code dims} of a contiguous float32 tensor into a contiguous
+     * {@code out}: directly when the reduced dims are innermost, else after a reorder moves them
+     * there (oneDNN's reduction kernel has no fast path for outer dims; a transposing copy plus an
+     * inner reduction still beats the Java loop's strided walk: see the README). max, min and prod
+     * first sum x to see NaN and infinities (oneDNN's max drops NaN, its prod turns inf into NaN);
+     * when that sum is not a number the Java kernel computes the result.
      */
     static boolean reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
         int n = x.numel();
@@ -384,20 +407,41 @@ final class CpuDnnl {
         if (op != ReduceOp.SUM && !allFinite(x, n)) {
             return false; // max and min drop NaN, prod turns inf into NaN: the Java kernel propagates both
         }
-        int parts = parts(r);
-        if (parts == 1) {
-            StridedView src = StridedView.contiguous(address(x), (int) r.outputs, (int) r.reduced);
-            StridedView dst = StridedView.contiguous(address(out), (int) r.outputs, 1);
-            if (!DnnlReduction.run(alg, src, dst)) {
+        Tensor rows = x;
+        try {
+            if (r.movedDims != null) {
+                // reduced dims outside: oneDNN reduces inner dims only, so a reorder moves them inside
+                rows = Tensor.empty(DType.FLOAT32, n);
+                StridedView from = new StridedView(address(x), r.movedDims, r.movedStrides);
+                StridedView to = new StridedView(address(rows), r.movedDims,
+                        org.vesalius.backend.cpu.dnnl.MemoryDescs.contiguousStrides(r.movedDims));
+                if (!DnnlReorder.copy(dnnl_f32, from, dnnl_f32, to)) {
+                    return false;
+                }
+            }
+            if (!reduceRows(op, alg, rows, r, out)) {
                 return false;
             }
-        } else if (!reduceInParts(op, alg, x, r, parts, out)) {
-            return false;
+        } finally {
+            if (rows != x) {
+                rows.close();
+            }
         }
         if (op == ReduceOp.PROD && !allFinite(out, (int) r.outputs)) {
             return false; // a float32 partial product overflowed where the Java kernel's double does not
         }
         return done(true);
+    }
+
+    /** Reduces contiguous [outputs, reduced] rows of {@code rows} into contiguous {@code out}. */
+    private static boolean reduceRows(ReduceOp op, int alg, Tensor rows, Inner r, Tensor out) {
+        int parts = parts(r);
+        if (parts == 1) {
+            StridedView src = StridedView.contiguous(address(rows), (int) r.outputs, (int) r.reduced);
+            StridedView dst = StridedView.contiguous(address(out), (int) r.outputs, 1);
+            return DnnlReduction.run(alg, src, dst);
+        }
+        return reduceInParts(op, alg, rows, r, parts, out);
     }
 
     /**
@@ -758,18 +802,30 @@ final class CpuDnnl {
     static final class Inner {
         final long outputs;
         final long reduced;
+        /**
+         * When the reduced dims are not innermost: x's dims of size > 1, kept ones first, reduced
+         * ones last (each group in x's order), and x's strides for them; null otherwise.
+         */
+        final long[] movedDims;
+        final long[] movedStrides;
 
-        private Inner(long outputs, long reduced) {
+        private Inner(long outputs, long reduced, long[] movedDims, long[] movedStrides) {
             this.outputs = outputs;
             this.reduced = reduced;
+            this.movedDims = movedDims;
+            this.movedStrides = movedStrides;
         }
 
-        /** Null unless x is contiguous with the reduced dims last, and out contiguous. */
+        /**
+         * x (contiguous) as [outputs, reduced] rows, directly when the reduced dims are its innermost,
+         * else after moving them there; null unless x and out are contiguous.
+         */
         static Inner of(Tensor x, int[] dims, Tensor out) {
             if (!x.isContiguous() || !out.isContiguous()) {
                 return null;
             }
             int[] shape = x.shape();
+            int[] strides = x.strides();
             boolean[] red = new boolean[shape.length];
             for (int d : dims) {
                 red[d] = true;
@@ -777,21 +833,36 @@ final class CpuDnnl {
             long outputs = 1;
             long reduced = 1;
             boolean inReduced = false;
+            boolean inner = true;
+            int count = 0;
             for (int d = 0; d < shape.length; d++) {
                 if (shape[d] == 1) {
                     continue;
                 }
+                count++;
                 if (red[d]) {
                     inReduced = true;
                     reduced *= shape[d];
                 } else {
-                    if (inReduced) {
-                        return null; // a kept dim inside the reduced ones: not an inner reduction
-                    }
+                    inner &= !inReduced; // a kept dim after a reduced one
                     outputs *= shape[d];
                 }
             }
-            return new Inner(outputs, reduced);
+            if (inner) {
+                return new Inner(outputs, reduced, null, null);
+            }
+            long[] md = new long[count];
+            long[] ms = new long[count];
+            int j = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                for (int d = 0; d < shape.length; d++) {
+                    if (shape[d] != 1 && red[d] == (pass == 1)) {
+                        md[j] = shape[d];
+                        ms[j++] = strides[d];
+                    }
+                }
+            }
+            return new Inner(outputs, reduced, md, ms);
         }
     }
 

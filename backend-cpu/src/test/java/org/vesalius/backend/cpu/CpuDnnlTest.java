@@ -308,13 +308,14 @@ class CpuDnnlTest {
     @Test
     void otherDtypesStayInJava() {
         try (Scope s = Scope.open()) {
-            long before = CpuDnnl.calls();
             Tensor d = Tensor.randn(N).to(DType.FLOAT64);
-            CpuElementwise.unary(UnaryOp.RELU, d, Tensor.empty(DType.FLOAT64, N), 0, 0);
             Tensor h = Tensor.randn(N).to(DType.BFLOAT16);
-            CpuElementwise.unary(UnaryOp.RELU, h, Tensor.empty(DType.BFLOAT16, N), 0, 0);
             Tensor i = Tensor.randn(N).to(DType.INT64);
+            long before = CpuDnnl.calls();
+            CpuElementwise.unary(UnaryOp.RELU, d, Tensor.empty(DType.FLOAT64, N), 0, 0);
+            CpuElementwise.unary(UnaryOp.RELU, h, Tensor.empty(DType.BFLOAT16, N), 0, 0);
             CpuElementwise.unary(UnaryOp.ABS, i, Tensor.empty(DType.INT64, N), 0, 0);
+            CpuElementwise.copy(d, Tensor.empty(DType.FLOAT32, N)); // float64 -> float32 converts in Java
             CpuReduce.reduce(ReduceOp.SUM, d, new int[] {0}, Tensor.empty(DType.FLOAT64, 1));
             assertEquals(before, CpuDnnl.calls());
         }
@@ -510,7 +511,7 @@ class CpuDnnlTest {
                     () -> red(op, Tensor.of(x, 16, 4096), 1))));
             tests.add(DynamicTest.dynamicTest(op + " over the last two dims", () -> compare(op + " [4,4,4096] dims 1,2",
                     op != ReduceOp.PROD, () -> red(op, Tensor.of(x, 4, 4, 4096), 1, 2))));
-            tests.add(DynamicTest.dynamicTest(op + " over the first dim", () -> compare(op + " [4096,16] dim 0", false,
+            tests.add(DynamicTest.dynamicTest(op + " over the first dim", () -> compare(op + " [4096,16] dim 0", true,
                     () -> red(op, Tensor.of(x, 4096, 16), 0))));
             tests.add(DynamicTest.dynamicTest(op + " with NaN", () -> compare(op + " with NaN", op == ReduceOp.SUM,
                     () -> red(op, Tensor.of(withNan, 16, 4096), 1))));
@@ -518,6 +519,13 @@ class CpuDnnlTest {
                     () -> red(op, Tensor.of(withInf, 16, 4096), 1))));
             tests.add(DynamicTest.dynamicTest(op + " short rows", () -> compare(op + " [1024,64] dim 1", false,
                     () -> red(op, Tensor.of(x, 1024, 64), 1))));
+        }
+        float[] nchw = data(8 * 16 * 32 * 32, 25, false);
+        for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, ReduceOp.MAX, ReduceOp.MIN}) {
+            tests.add(DynamicTest.dynamicTest(op + " over batch and space", () -> compare(op + " [8,16,32,32] dims 0,2,3",
+                    true, () -> red(op, Tensor.of(nchw, 8, 16, 32, 32), 0, 2, 3), 1e-5, i -> 1e-3)));
+            tests.add(DynamicTest.dynamicTest(op + " over a short outer dim", () -> compare(op + " [16,4096] dim 0",
+                    false, () -> red(op, Tensor.of(nchw, 16, 8192), 0))));
         }
         tests.add(DynamicTest.dynamicTest("full sum", () -> compare("full sum", true,
                 () -> red(ReduceOp.SUM, Tensor.of(plain), 0))));
@@ -671,6 +679,44 @@ class CpuDnnlTest {
         compare("expand", true, () -> Tensor.of(java.util.Arrays.copyOf(x, 576), 1, 576).expand(64, 576).contiguous());
         compare("slice", true, () -> Tensor.of(x, 64 * 20, 576).narrow(1, 3, 500).contiguous());
         compare("to float64 and back", false, () -> Tensor.of(x).to(DType.FLOAT64).to(DType.FLOAT32));
+        // float16 and bfloat16 round to nearest even in both; oneDNN flushes subnormals for bfloat16
+        float[] numbers = data(64 * 20 * 24 * 24, 26, true);
+        for (DType half : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
+            compare("float32 -> " + half, true, () -> {
+                Tensor h = Tensor.empty(half, numbers.length);
+                CpuElementwise.copy(Tensor.of(numbers), h);
+                CpuDnnl.setEnabled(false);
+                try {
+                    return h.to(DType.FLOAT32);
+                } finally {
+                    CpuDnnl.setEnabled(true);
+                }
+            }, 0, i -> 1e-37);
+            compare(half + " -> float32", true, () -> {
+                boolean on = CpuDnnl.isEnabled();
+                CpuDnnl.setEnabled(false);
+                Tensor h;
+                try {
+                    h = Tensor.of(numbers).to(half);
+                } finally {
+                    CpuDnnl.setEnabled(on);
+                }
+                Tensor f = empty(numbers.length);
+                CpuElementwise.copy(h, f);
+                return f;
+            }, 0, i -> 0);
+            compare("NCHW float32 -> NHWC " + half, true, () -> {
+                Tensor t = Tensor.of(numbers, 64, 20, 24, 24).permute(0, 2, 3, 1);
+                Tensor h = Tensor.empty(half, 64, 24, 24, 20);
+                CpuElementwise.copy(t, h);
+                CpuDnnl.setEnabled(false);
+                try {
+                    return h.to(DType.FLOAT32);
+                } finally {
+                    CpuDnnl.setEnabled(true);
+                }
+            }, 0, i -> 1e-37);
+        }
     }
 
     // ================================================================== the cache
