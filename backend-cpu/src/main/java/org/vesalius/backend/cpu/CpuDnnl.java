@@ -80,8 +80,9 @@ final class CpuDnnl {
      */
     static final int MIN_ELEMENTS_TRANSCENDENTAL = Integer.getInteger("vesalius.dnnl.minElementsTranscendental", 512);
     /**
-     * Elements from which a copy goes to oneDNN's reorder. A contiguous copy is a bulk copy in Java
-     * too, so only a permuted or expanded source gains much; both are at memory speed from ~1M on.
+     * Elements from which a permuted, expanded or converting copy goes to oneDNN's reorder (a
+     * transpose of 256x256 is 2.8x faster there). A plain contiguous copy is a bulk copy in Java too
+     * and goes from twice this size (crossover between 32K and 64K; both at memory speed from ~1M).
      */
     static final int MIN_COPY = Integer.getInteger("vesalius.dnnl.minCopy", 32768);
     /** Shortest innermost reduction oneDNN's reduction kernel is faster for than the Java loop. */
@@ -361,6 +362,9 @@ final class CpuDnnl {
         if (st(src) == st(dst)) {
             return false; // overlapping copies keep the Java kernel's element order
         }
+        if (n < 2 * MIN_COPY && from == to && src.isContiguous() && dst.isContiguous()) {
+            return false;
+        }
         Dense l = Dense.ofCopy(dst, src);
         if (l == null) {
             return false;
@@ -521,8 +525,9 @@ final class CpuDnnl {
         }
         Tensor total = Tensor.empty(DType.FLOAT32, 1);
         try {
-            return DnnlReduction.run(dnnl_reduction_sum, StridedView.contiguous(address(t), n),
-                    StridedView.contiguous(address(total), 1)) && Float.isFinite(st(total).block.floats().get(total.offset()));
+            // as a full sum, cut into pieces for all threads (the partials add up in double)
+            return reduceRows(ReduceOp.SUM, dnnl_reduction_sum, t, new Inner(1, n, null, null), total)
+                    && Float.isFinite(st(total).block.floats().get(total.offset()));
         } finally {
             total.close();
         }
