@@ -221,24 +221,52 @@ class CpuDnnlTest {
         }));
     }
 
-    /** The same op on both sides of the threshold: the elements they share agree. */
+    /**
+     * The same op just above its threshold (oneDNN) and just below (Java), on the same leading
+     * elements: they agree, and only the larger ran on oneDNN.
+     */
     @Test
     void bothSidesOfTheThresholdAgree() {
-        for (UnaryOp op : new UnaryOp[] {UnaryOp.RELU, UnaryOp.EXP, UnaryOp.TANH, UnaryOp.AFFINE}) {
-            int[] thresholds = {CpuDnnl.MIN_ELEMENTS, CpuDnnl.MIN_ELEMENTS_TRANSCENDENTAL};
-            for (int t : thresholds) {
-                float[] x = data(t, 3);
-                try (Scope s = Scope.open()) {
-                    Tensor big = Tensor.of(x);
-                    Tensor small = big.narrow(0, 0, t - 1).contiguous();
-                    Tensor outBig = empty(t);
-                    Tensor outSmall = empty(t - 1);
-                    CpuElementwise.unary(op, big, outBig, 0.5, 0.25);
-                    CpuElementwise.unary(op, small, outSmall, 0.5, 0.25);
-                    float[] a = outBig.narrow(0, 0, t - 1).toFloatArray();
-                    assertClose(op + " at " + t, outSmall.toFloatArray(), a, RTOL, null);
-                }
+        UnaryOp[] ops = {UnaryOp.RELU, UnaryOp.AFFINE, UnaryOp.EXP, UnaryOp.TANH, UnaryOp.GELU};
+        int[] thresholds = {CpuDnnl.MIN_ELEMENTS, CpuDnnl.MIN_ELEMENTS, CpuDnnl.MIN_ELEMENTS_TRANSCENDENTAL,
+            CpuDnnl.MIN_ELEMENTS_TRANSCENDENTAL, CpuDnnl.MIN_ELEMENTS_TRANSCENDENTAL};
+        for (int k = 0; k < ops.length; k++) {
+            UnaryOp op = ops[k];
+            int t = thresholds[k];
+            float[] x = data(t, 3, false);
+            try (Scope s = Scope.open()) {
+                Tensor big = Tensor.of(x);
+                Tensor small = big.narrow(0, 0, t - 1).contiguous();
+                Tensor outBig = empty(t);
+                Tensor outSmall = empty(t - 1);
+                long before = CpuDnnl.calls();
+                CpuElementwise.unary(op, small, outSmall, 0.5, 0.25);
+                assertEquals(before, CpuDnnl.calls(), op + " below the threshold ran on oneDNN");
+                CpuElementwise.unary(op, big, outBig, 0.5, 0.25);
+                assertEquals(before + 1, CpuDnnl.calls(), op + " at the threshold did not run on oneDNN");
+                float[] a = outBig.narrow(0, 0, t - 1).toFloatArray();
+                assertClose(op + " at " + t, outSmall.toFloatArray(), a, RTOL, null);
             }
+        }
+        // binary and reduction thresholds the same way
+        float[] a = data(CpuDnnl.MIN_ELEMENTS, 4, false);
+        float[] b = data(CpuDnnl.MIN_ELEMENTS, 5, false);
+        float[] g = new float[CpuDnnl.MIN_ELEMENTS];
+        Random r = new Random(6);
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) r.nextGaussian();
+        }
+        try (Scope s = Scope.open()) {
+            int t = CpuDnnl.MIN_ELEMENTS;
+            long before = CpuDnnl.calls();
+            Tensor small = bin(BinaryOp.MUL, Tensor.of(a).narrow(0, 0, t - 1), Tensor.of(b).narrow(0, 0, t - 1));
+            Tensor smallSum = red(ReduceOp.SUM, Tensor.of(g).narrow(0, 0, t - 1).contiguous(), 0);
+            assertEquals(before, CpuDnnl.calls());
+            Tensor big = bin(BinaryOp.MUL, Tensor.of(a), Tensor.of(b));
+            Tensor bigSum = red(ReduceOp.SUM, Tensor.of(g), 0);
+            assertEquals(before + 2, CpuDnnl.calls());
+            assertClose("mul at " + t, small.toFloatArray(), big.narrow(0, 0, t - 1).toFloatArray(), 0, i -> 0);
+            assertEquals(smallSum.item() + g[t - 1], bigSum.item(), 1e-4);
         }
     }
 
