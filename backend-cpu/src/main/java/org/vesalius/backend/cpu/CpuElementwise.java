@@ -8,7 +8,8 @@ import org.vesalius.tensor.Tensor;
 /**
  * Elementwise kernels over strided tensors: each thread walks its share of the elements in chunks,
  * loads each operand's chunk into a Java array (converting dtypes), computes with {@link ArrayMath}
- * and stores the result through the output's strides.
+ * and stores the result through the output's strides. Large float32 ops go to oneDNN first
+ * ({@link CpuDnnl}), which declines what it cannot do as fast and as exactly.
  */
 final class CpuElementwise {
     private CpuElementwise() {
@@ -19,6 +20,9 @@ final class CpuElementwise {
     }
 
     static void unary(UnaryOp op, Tensor x, Tensor out, double p1, double p2) {
+        if (CpuDnnl.unary(op, x, out, p1, p2)) {
+            return;
+        }
         Strided it = Strided.of(out, x);
         CpuStorage so = st(out);
         CpuStorage sx = st(x);
@@ -61,6 +65,9 @@ final class CpuElementwise {
     }
 
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out, double p1, double p2) {
+        if (CpuDnnl.binary(op, a, b, out, p1, p2)) {
+            return;
+        }
         Strided it = Strided.of(out, a, b);
         CpuStorage so = st(out);
         CpuStorage sa = st(a);
@@ -172,6 +179,9 @@ final class CpuElementwise {
     }
 
     static void copy(Tensor src, Tensor dst) {
+        if (CpuDnnl.copy(src, dst)) {
+            return;
+        }
         Strided it = Strided.of(dst, src);
         CpuStorage sd = st(dst);
         CpuStorage ss = st(src);

@@ -6,7 +6,8 @@ import org.vesalius.tensor.Tensor;
 /**
  * Reductions, arg-reductions, prefix sums and softmax. Work is split over output elements when
  * there are enough of them, otherwise over the reduced elements with per-thread partial results.
- * Floating sums accumulate in double.
+ * Floating sums accumulate in double. Large float32 reductions over inner dims and softmax go to
+ * oneDNN first ({@link CpuDnnl}).
  */
 final class CpuReduce {
     private CpuReduce() {
@@ -190,6 +191,9 @@ final class CpuReduce {
     }
 
     static void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        if (CpuDnnl.reduce(op, x, dims, out)) {
+            return;
+        }
         Plan plan = new Plan(x, dims, out);
         CpuStorage sx = CpuElementwise.st(x);
         CpuStorage so = CpuElementwise.st(out);
@@ -389,6 +393,9 @@ final class CpuReduce {
     }
 
     static void softmax(Tensor x, int dim, boolean log, Tensor out) {
+        if (CpuDnnl.softmax(x, dim, log, out)) {
+            return;
+        }
         int rank = x.dim();
         int n = rank == 0 ? 1 : x.shape()[dim];
         if (n == 0 || x.numel() == 0) {
@@ -481,6 +488,9 @@ final class CpuReduce {
     }
 
     static void softmaxBackward(Tensor y, Tensor gy, int dim, boolean log, Tensor gx) {
+        if (CpuDnnl.softmaxBackward(y, gy, dim, log, gx)) {
+            return;
+        }
         int rank = y.dim();
         int n = rank == 0 ? 1 : y.shape()[dim];
         if (n == 0 || y.numel() == 0) {

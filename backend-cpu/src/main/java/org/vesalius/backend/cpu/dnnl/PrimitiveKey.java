@@ -97,6 +97,16 @@ public final class PrimitiveKey {
             return this;
         }
 
+        /** Appends a view's dims and strides (not its address: one primitive serves every buffer). */
+        public Builder add(StridedView v) {
+            return add(v.dims()).add(v.strides());
+        }
+
+        /** Appends a float parameter by its bits, so that -0.0 and 0.0 (or two NaNs) stay apart. */
+        public Builder add(float v) {
+            return add(Float.floatToRawIntBits(v));
+        }
+
         /** The finished key. */
         public PrimitiveKey build() {
             return new PrimitiveKey(op, Arrays.copyOf(values, size));

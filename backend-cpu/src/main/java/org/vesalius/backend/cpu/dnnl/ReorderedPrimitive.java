@@ -2,6 +2,7 @@ package org.vesalius.backend.cpu.dnnl;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_exec_arg_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
 
 import java.util.ArrayList;
@@ -195,6 +196,19 @@ public final class ReorderedPrimitive implements AutoCloseable {
         public Builder outputAt(int kind, int query, int index, dnnl_memory_desc user) {
             args.add(new Arg(kind, query, index, user, true));
             return this;
+        }
+
+        /**
+         * An input identified by its execution argument alone: the primitive's layout for it is the
+         * answer to {@code dnnl_query_exec_arg_md} (works for every argument, post-op operands included).
+         */
+        public Builder input(int kind, dnnl_memory_desc user) {
+            return inputAt(kind, dnnl_query_exec_arg_md, kind, user);
+        }
+
+        /** An output identified by its execution argument alone (see {@link #input(int, dnnl_memory_desc)}). */
+        public Builder output(int kind, dnnl_memory_desc user) {
+            return outputAt(kind, dnnl_query_exec_arg_md, kind, user);
         }
 
         /** Builds the reorders; on failure everything, including {@code main}, is destroyed. */
