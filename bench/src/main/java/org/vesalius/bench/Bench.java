@@ -57,6 +57,7 @@ public final class Bench {
         m.put("softmax-64x10000", new Workload(noGrad(() -> s.softmax(1)), 1));
         m.put("tiny-add-autograd", new Workload(() -> oneA.add(oneB), 10000));
         ConvWorkloads.register(m, g);
+        NormWorkloads.register(m, g);
         return m;
     }
 

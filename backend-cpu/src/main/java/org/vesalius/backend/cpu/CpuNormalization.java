@@ -9,18 +9,50 @@ import static org.vesalius.backend.cpu.NnTensors.offset;
 import static org.vesalius.backend.cpu.NnTensors.requireContiguous;
 import static org.vesalius.backend.cpu.NnTensors.store;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vesalius.backend.cpu.dnnl.DnnlException;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
 /**
- * The backend's batch, layer and group norm entry points. Weights and statistics are read into Java
- * arrays, the dtype's kernels stream through the large tensors, and updated statistics and parameter
- * gradients are written back.
+ * The backend's batch, layer and group norm entry points. float32 runs on oneDNN
+ * ({@link DnnlNormalization}) where it is available; float64, group and instance norm over short
+ * spatial extents, and input-free backward passes (no input gradient wanted) run the Java kernels:
+ * weights and statistics are read into Java arrays, the dtype's kernels stream through the large
+ * tensors, and updated statistics and parameter gradients are written back.
+ *
+ * <p>{@code -Dvesalius.dnnl.norm=false} keeps float32 in Java too (the Java kernels are the reference
+ * the oneDNN route is tested against).
  */
 final class CpuNormalization {
+    private static final Logger LOG = LoggerFactory.getLogger(CpuNormalization.class);
     private static final ParallelRange PAR = ParallelRange.POOL;
+    private static volatile boolean dnnl = !"false".equalsIgnoreCase(System.getProperty("vesalius.dnnl.norm"));
 
     private CpuNormalization() {
+    }
+
+    /** Routes float32 normalization to oneDNN (true, the default) or to the Java kernels. */
+    static void setUseDnnl(boolean use) {
+        dnnl = use;
+    }
+
+    static boolean usesDnnl() {
+        return dnnl;
+    }
+
+    /** float32, non-empty, oneDNN enabled and loadable. */
+    private static boolean onDnnl(Tensor x) {
+        return dnnl && x.dtype() == DType.FLOAT32 && x.numel() > 0 && DnnlNormalization.available();
+    }
+
+    /** A configuration oneDNN has no kernel for is computed in Java; any other oneDNN error propagates. */
+    private static void fallback(String op, Tensor x, DnnlException e) {
+        if (!e.isUnimplemented()) {
+            throw e;
+        }
+        LOG.debug("oneDNN has no kernel for {} of {}; computing in Java", op, java.util.Arrays.toString(x.shape()));
     }
 
     /** [n, c, s] sizes of a [N, C, *] tensor. */
@@ -36,7 +68,16 @@ final class CpuNormalization {
                           Tensor saveInvStd) {
         requireContiguous("batchNorm", x, weight, bias, runningMean, runningVar, out, saveMean, saveInvStd);
         int[] d = ncs(x);
-        if (floatType("batchNorm", x) == DType.FLOAT32) {
+        if (floatType("batchNorm", x) == DType.FLOAT32 && onDnnl(x)) {
+            try {
+                DnnlNormalization.batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps, out,
+                        saveMean, saveInvStd);
+                return;
+            } catch (DnnlException e) {
+                fallback("batchNorm", x, e);
+            }
+        }
+        if (x.dtype() == DType.FLOAT32) {
             float[] rm = floatArray(runningMean);
             float[] rv = floatArray(runningVar);
             float[] sm = new float[d[1]];
@@ -69,7 +110,17 @@ final class CpuNormalization {
                                   boolean training, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
         requireContiguous("batchNormBackward", gradOut, x, weight, saveMean, saveInvStd, gradIn, gradWeight, gradBias);
         int[] d = ncs(x);
-        if (floatType("batchNormBackward", x) == DType.FLOAT32) {
+        if (floatType("batchNormBackward", x) == DType.FLOAT32 && onDnnl(x)) {
+            try {
+                if (DnnlNormalization.batchNormBackward(gradOut, x, weight, saveMean, saveInvStd, training, gradIn,
+                        gradWeight, gradBias)) {
+                    return;
+                }
+            } catch (DnnlException e) {
+                fallback("batchNormBackward", x, e);
+            }
+        }
+        if (x.dtype() == DType.FLOAT32) {
             float[] gw = gradWeight == null ? null : new float[d[1]];
             float[] gb = gradBias == null ? null : new float[d[1]];
             NormKernelsF32.batchNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
@@ -92,7 +143,15 @@ final class CpuNormalization {
                           Tensor saveInvStd) {
         requireContiguous("layerNorm", x, weight, bias, out, saveMean, saveInvStd);
         int rows = k == 0 ? 0 : x.numel() / k;
-        if (floatType("layerNorm", x) == DType.FLOAT32) {
+        if (floatType("layerNorm", x) == DType.FLOAT32 && onDnnl(x)) {
+            try {
+                DnnlNormalization.layerNorm(x, k, weight, bias, eps, out, saveMean, saveInvStd);
+                return;
+            } catch (DnnlException e) {
+                fallback("layerNorm", x, e);
+            }
+        }
+        if (x.dtype() == DType.FLOAT32) {
             float[] sm = new float[rows];
             float[] si = new float[rows];
             NormKernelsF32.layerNorm(floats(x), x.offset(), floats(out), out.offset(), rows, k, floatArray(weight),
@@ -113,7 +172,17 @@ final class CpuNormalization {
                                   Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
         requireContiguous("layerNormBackward", gradOut, x, weight, saveMean, saveInvStd, gradIn, gradWeight, gradBias);
         int rows = k == 0 ? 0 : x.numel() / k;
-        if (floatType("layerNormBackward", x) == DType.FLOAT32) {
+        if (floatType("layerNormBackward", x) == DType.FLOAT32 && onDnnl(x)) {
+            try {
+                if (DnnlNormalization.layerNormBackward(gradOut, x, k, weight, saveMean, saveInvStd, gradIn, gradWeight,
+                        gradBias)) {
+                    return;
+                }
+            } catch (DnnlException e) {
+                fallback("layerNormBackward", x, e);
+            }
+        }
+        if (x.dtype() == DType.FLOAT32) {
             float[] gw = gradWeight == null ? null : new float[k];
             float[] gb = gradBias == null ? null : new float[k];
             NormKernelsF32.layerNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
@@ -136,7 +205,15 @@ final class CpuNormalization {
                           Tensor saveInvStd) {
         requireContiguous("groupNorm", x, weight, bias, out, saveMean, saveInvStd);
         int[] d = ncs(x);
-        if (floatType("groupNorm", x) == DType.FLOAT32) {
+        if (floatType("groupNorm", x) == DType.FLOAT32 && onDnnl(x) && DnnlNormalization.groupNormApplies(x)) {
+            try {
+                DnnlNormalization.groupNorm(x, groups, weight, bias, eps, out, saveMean, saveInvStd);
+                return;
+            } catch (DnnlException e) {
+                fallback("groupNorm", x, e);
+            }
+        }
+        if (x.dtype() == DType.FLOAT32) {
             float[] sm = new float[d[0] * groups];
             float[] si = new float[d[0] * groups];
             NormKernelsF32.groupNorm(floats(x), x.offset(), floats(out), out.offset(), d[0], d[1], d[2], groups,
@@ -157,7 +234,17 @@ final class CpuNormalization {
                                   Tensor saveInvStd, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
         requireContiguous("groupNormBackward", gradOut, x, weight, saveMean, saveInvStd, gradIn, gradWeight, gradBias);
         int[] d = ncs(x);
-        if (floatType("groupNormBackward", x) == DType.FLOAT32) {
+        if (floatType("groupNormBackward", x) == DType.FLOAT32 && onDnnl(x) && DnnlNormalization.groupNormApplies(x)) {
+            try {
+                if (DnnlNormalization.groupNormBackward(gradOut, x, groups, weight, saveMean, saveInvStd, gradIn,
+                        gradWeight, gradBias)) {
+                    return;
+                }
+            } catch (DnnlException e) {
+                fallback("groupNormBackward", x, e);
+            }
+        }
+        if (x.dtype() == DType.FLOAT32) {
             float[] gw = gradWeight == null ? null : new float[d[1]];
             float[] gb = gradBias == null ? null : new float[d[1]];
             NormKernelsF32.groupNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
