@@ -8,6 +8,8 @@ Pair it with the bench jar: python3 compare.py --torch bench/scripts/torch_norm_
 
 Each "fwdbwd" step runs the op with affine parameters and backward() with a fixed random upstream
 gradient (a constant one makes the input gradient zero); gradients accumulate as in training.
+Each "kernels" step calls the ATen kernels directly (native_*_norm and native_*_norm_backward, no
+autograd, no accumulation), as the Java side calls the backend's kernels.
 """
 import argparse, json, time
 import torch
@@ -53,6 +55,42 @@ def instance_norm(*shape):
     return lambda: F.instance_norm(x, weight=w, bias=b, eps=1e-5).backward(gy)
 
 
+def batch_norm_kernels(*shape):
+    c = shape[1]
+    x, gy = torch.randn(*shape), torch.randn(*shape)
+    w, b = torch.randn(c), torch.randn(c)
+    rm, rv = torch.zeros(c), torch.ones(c)
+    def step():
+        with torch.no_grad():
+            out, mean, invstd = torch.ops.aten.native_batch_norm(x, w, b, rm, rv, True, 0.1, 1e-5)
+            torch.ops.aten.native_batch_norm_backward(gy, x, w, rm, rv, mean, invstd, True, 1e-5, [True, True, True])
+    return step
+
+
+def layer_norm_kernels(rows, k):
+    x, gy = torch.randn(rows, k), torch.randn(rows, k)
+    w, b = torch.randn(k), torch.randn(k)
+    def step():
+        with torch.no_grad():
+            out, mean, rstd = torch.ops.aten.native_layer_norm(x, [k], w, b, 1e-5)
+            torch.ops.aten.native_layer_norm_backward(gy, x, [k], mean, rstd, w, b, [True, True, True])
+    return step
+
+
+def group_norm_kernels(groups, *shape):
+    n, c = shape[0], shape[1]
+    hw = 1
+    for d in shape[2:]:
+        hw *= d
+    x, gy = torch.randn(*shape), torch.randn(*shape)
+    w, b = torch.randn(c), torch.randn(c)
+    def step():
+        with torch.no_grad():
+            out, mean, rstd = torch.ops.aten.native_group_norm(x, w, b, n, c, hw, groups, 1e-5)
+            torch.ops.aten.native_group_norm_backward(gy, x, mean, rstd, w, n, c, hw, groups, [True, True, True])
+    return step
+
+
 def ops():
     return {
         "batchnorm-unet16-fwdbwd": batch_norm(True, 4, 16, 128, 128),
@@ -65,6 +103,12 @@ def ops():
         "groupnorm-unet32-g8-fwdbwd": group_norm(8, 4, 32, 64, 64),
         "groupnorm-8x256x32x32-g32-fwdbwd": group_norm(32, 8, 256, 32, 32),
         "instancenorm-unet32-fwdbwd": instance_norm(4, 32, 64, 64),
+        "batchnorm-unet16-kernels": batch_norm_kernels(4, 16, 128, 128),
+        "batchnorm-unet32-kernels": batch_norm_kernels(4, 32, 64, 64),
+        "batchnorm-unet128-kernels": batch_norm_kernels(4, 128, 16, 16),
+        "layernorm-8192x512-kernels": layer_norm_kernels(8192, 512),
+        "layernorm-2048x256-kernels": layer_norm_kernels(2048, 256),
+        "groupnorm-unet32-g8-kernels": group_norm_kernels(8, 4, 32, 64, 64),
     }
 
 

@@ -70,9 +70,10 @@ final class CpuNormalization {
         int[] d = ncs(x);
         if (floatType("batchNorm", x) == DType.FLOAT32 && onDnnl(x)) {
             try {
-                DnnlNormalization.batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps, out,
-                        saveMean, saveInvStd);
-                return;
+                if (DnnlNormalization.batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps, out,
+                        saveMean, saveInvStd)) {
+                    return;
+                }
             } catch (DnnlException e) {
                 fallback("batchNorm", x, e);
             }
@@ -145,8 +146,9 @@ final class CpuNormalization {
         int rows = k == 0 ? 0 : x.numel() / k;
         if (floatType("layerNorm", x) == DType.FLOAT32 && onDnnl(x)) {
             try {
-                DnnlNormalization.layerNorm(x, k, weight, bias, eps, out, saveMean, saveInvStd);
-                return;
+                if (DnnlNormalization.layerNorm(x, k, weight, bias, eps, out, saveMean, saveInvStd)) {
+                    return;
+                }
             } catch (DnnlException e) {
                 fallback("layerNorm", x, e);
             }
@@ -205,10 +207,11 @@ final class CpuNormalization {
                           Tensor saveInvStd) {
         requireContiguous("groupNorm", x, weight, bias, out, saveMean, saveInvStd);
         int[] d = ncs(x);
-        if (floatType("groupNorm", x) == DType.FLOAT32 && onDnnl(x) && DnnlNormalization.groupNormApplies(x)) {
+        if (floatType("groupNorm", x) == DType.FLOAT32 && onDnnl(x)) {
             try {
-                DnnlNormalization.groupNorm(x, groups, weight, bias, eps, out, saveMean, saveInvStd);
-                return;
+                if (DnnlNormalization.groupNorm(x, groups, weight, bias, eps, out, saveMean, saveInvStd)) {
+                    return;
+                }
             } catch (DnnlException e) {
                 fallback("groupNorm", x, e);
             }
@@ -234,7 +237,7 @@ final class CpuNormalization {
                                   Tensor saveInvStd, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
         requireContiguous("groupNormBackward", gradOut, x, weight, saveMean, saveInvStd, gradIn, gradWeight, gradBias);
         int[] d = ncs(x);
-        if (floatType("groupNormBackward", x) == DType.FLOAT32 && onDnnl(x) && DnnlNormalization.groupNormApplies(x)) {
+        if (floatType("groupNormBackward", x) == DType.FLOAT32 && onDnnl(x)) {
             try {
                 if (DnnlNormalization.groupNormBackward(gradOut, x, groups, weight, saveMean, saveInvStd, gradIn,
                         gradWeight, gradBias)) {

@@ -13,6 +13,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_backward_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_forward_primitive_desc_create;
@@ -26,6 +27,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_layer_normalization_backward_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_layer_normalization_forward_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_matmul_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_binary;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_sum;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
@@ -54,13 +56,13 @@ import org.vesalius.backend.cpu.dnnl.PrimitiveKey;
  * address. Each is built once per shape and flag set and kept in {@link PrimitiveCache#shared()}.
  *
  * <p>Two families. The normalization primitives themselves: layer norm (oneDNN's JIT kernel, which
- * also computes per-row statistics for the other norms) and batch norm (used for short spatial
- * extents, where rows are too short for the row route). And small elementwise and reduction
- * building blocks over {@code [n, c, s]} with one coefficient per {@code (n, c)} row, from which
- * {@link DnnlNormalization} assembles batch, group and instance norm: oneDNN 3.11's batch norm on
- * NCHW is its generic {@code ncsp_bnorm} (2-3x slower than these JIT kernels together), its group
- * norm backward on NCHW is a reference kernel, and its reduction over {@code [n, s]} keeping
- * {@code c} is a reference kernel too, while row reductions and broadcasting binaries are JIT.
+ * also gives the per-row statistics of the other norms) and batch norm (for short spatial extents).
+ * And building blocks over {@code [n, c, s]} with one coefficient per channel or per
+ * {@code (n, c)} row (broadcasting binaries, row reductions, batched row dot products), from which
+ * {@link DnnlNormalization} assembles batch, group and instance norm. oneDNN 3.11's batch norm on
+ * NCHW is its generic {@code ncsp_bnorm}, about 2x slower than these JIT kernels together; its group
+ * norm backward on NCHW and its reduction over {@code [n, s]} keeping {@code c} are reference
+ * kernels, orders of magnitude slower.
  *
  * <p>Everything here runs inside oneDNN on its OpenMP threads. Between the primitives only loops
  * over per-row or per-channel values run in Java, on the calling thread: a Java fork-join pass
@@ -283,12 +285,15 @@ final class DnnlNormKernels {
         return (globalStats ? dnnl_use_global_stats : 0) | (scale ? dnnl_use_scale : 0) | (shift ? dnnl_use_shift : 0);
     }
 
-    // ------------------------------------------------------------------ row building blocks over [n, c, s]
+    // ------------------------------------------------------------------ building blocks over [n, c, s]
+    //
+    // Coefficients are one per channel ({@code perRow} false: {@code [c]}, as batch norm's) or one per
+    // (sample, channel) row ({@code perRow} true: {@code [n * c]}, as group and instance norm's).
 
-    /** {@code y = x * scale[r] + shift[r]} over {@code [n, c, s]}, with {@code scale, shift [n, c]}; y may be x. */
-    static void rowAffine(long n, long c, long s, long x, long scale, long shift, long y) {
-        PrimitiveKey key = PrimitiveKey.builder("norm_row_affine").add(n).add(c).add(s).build();
-        try (PrimitiveCache.Lease<Prim> l = lease(key, () -> prim("row affine", rowMds(n, c, s),
+    /** {@code y = x * scale + shift} over {@code [n, c, s]} with per-channel or per-row coefficients; y may be x. */
+    static void affine(long n, long c, long s, boolean perRow, long x, long scale, long shift, long y) {
+        PrimitiveKey key = PrimitiveKey.builder("norm_affine").add(n).add(c).add(s).add(perRow).build();
+        try (PrimitiveCache.Lease<Prim> l = lease(key, () -> prim("affine", broadcastMds(n, c, s, perRow),
                 (po, m) -> Dnnl.check(dnnl_post_ops_append_binary(po, dnnl_binary_add, m[1]), "append add"),
                 (m, attr) -> binaryDesc(dnnl_binary_mul, m[0], m[1], attr)))) {
             Prim p = l.get();
@@ -297,10 +302,10 @@ final class DnnlNormKernels {
         }
     }
 
-    /** {@code y += g * k[r]} over {@code [n, c, s]}, with {@code k [n, c]}. */
-    static void rowAccumulate(long n, long c, long s, long g, long k, long y) {
-        PrimitiveKey key = PrimitiveKey.builder("norm_row_accumulate").add(n).add(c).add(s).build();
-        try (PrimitiveCache.Lease<Prim> l = lease(key, () -> prim("row accumulate", rowMds(n, c, s),
+    /** {@code y += g * k} over {@code [n, c, s]} with per-channel or per-row {@code k}. */
+    static void accumulate(long n, long c, long s, boolean perRow, long g, long k, long y) {
+        PrimitiveKey key = PrimitiveKey.builder("norm_accumulate").add(n).add(c).add(s).add(perRow).build();
+        try (PrimitiveCache.Lease<Prim> l = lease(key, () -> prim("accumulate", broadcastMds(n, c, s, perRow),
                 (po, m) -> Dnnl.check(dnnl_post_ops_append_sum(po, 1f, 0, dnnl_data_type_undef), "append sum"),
                 (m, attr) -> binaryDesc(dnnl_binary_mul, m[0], m[1], attr)))) {
             Prim p = l.get();
@@ -310,13 +315,13 @@ final class DnnlNormKernels {
     }
 
     /**
-     * {@code t = (x - shift[r]) * g} over {@code [n, c, s]}, with {@code shift [n, c]}: the products
-     * whose row sums give {@code sum(g * (x - mean))} without the cancellation of
+     * {@code t = (x - shift) * g} over {@code [n, c, s]} with per-channel or per-row shifts: products
+     * whose row sums are {@code sum(g * (x - mean))} without the cancellation of
      * {@code sum(g * x) - mean * sum(g)}.
      */
-    static void shiftedProduct(long n, long c, long s, long x, long shift, long g, long t) {
-        PrimitiveKey key = PrimitiveKey.builder("norm_shifted_product").add(n).add(c).add(s).build();
-        try (PrimitiveCache.Lease<Prim> l = lease(key, () -> prim("shifted product", rowMds(n, c, s),
+    static void shiftedProduct(long n, long c, long s, boolean perRow, long x, long shift, long g, long t) {
+        PrimitiveKey key = PrimitiveKey.builder("norm_shifted_product").add(n).add(c).add(s).add(perRow).build();
+        try (PrimitiveCache.Lease<Prim> l = lease(key, () -> prim("shifted product", broadcastMds(n, c, s, perRow),
                 (po, m) -> Dnnl.check(dnnl_post_ops_append_binary(po, dnnl_binary_mul, m[0]), "append mul"),
                 (m, attr) -> binaryDesc(dnnl_binary_sub, m[0], m[1], attr)))) {
             Prim p = l.get();
@@ -341,13 +346,34 @@ final class DnnlNormKernels {
     }
 
     /**
-     * The data and the per-row coefficients, as {@code [1, n * c, s]} and {@code [1, n * c, 1]}: the
-     * same memory as {@code [n, c, s]} and {@code [n, c, 1]}, but a broadcast along dim 1 only, which
-     * oneDNN's JIT binary kernel handles ("per channel"); a coefficient varying along dims 0 and 1
-     * sends it to its reference kernel, 300x slower.
+     * {@code out[r] = sum over j of a[r, j] * b[r, j]} for {@code a, b [rows, k]}: a batched matrix
+     * product of {@code [1, k]} by {@code [k, 1]} per row, which reads both operands once.
      */
-    private static dnnl_memory_desc[] rowMds(long n, long c, long s) {
-        return new dnnl_memory_desc[] {plain(1, n * c, s), plain(1, n * c, 1)};
+    static void rowDots(long rows, long k, long a, long b, long out) {
+        PrimitiveKey key = PrimitiveKey.builder("norm_row_dots").add(rows).add(k).build();
+        try (PrimitiveCache.Lease<Prim> l = lease(key, () -> prim("row dot products",
+                new dnnl_memory_desc[] {plain(rows, 1, k), plain(rows, k, 1), plain(rows, 1, 1)}, null,
+                (m, attr) -> {
+                    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+                    Dnnl.check(dnnl_matmul_primitive_desc_create(pd, Dnnl.engine(), m[0], m[1], null, m[2], attr),
+                            "matmul");
+                    return pd;
+                }))) {
+            Prim p = l.get();
+            p.run().arg(DNNL_ARG_SRC, p.mds[0], a).arg(DNNL_ARG_WEIGHTS, p.mds[1], b).arg(DNNL_ARG_DST, p.mds[2], out)
+                    .run();
+        }
+    }
+
+    /**
+     * The data and the coefficients. Per channel: {@code [n, c, s]} and {@code [1, c, 1]}. Per row: the
+     * same memory as {@code [1, n * c, s]} and {@code [1, n * c, 1]}, so that either way the broadcast
+     * runs along dim 1 only, which oneDNN's JIT binary kernel handles; a coefficient varying along
+     * dims 0 and 1 ({@code [n, c, 1]}) sends it to its reference kernel, 300x slower.
+     */
+    private static dnnl_memory_desc[] broadcastMds(long n, long c, long s, boolean perRow) {
+        return perRow ? new dnnl_memory_desc[] {plain(1, n * c, s), plain(1, n * c, 1)}
+                : new dnnl_memory_desc[] {plain(n, c, s), plain(1, c, 1)};
     }
 
     private static dnnl_primitive_desc binaryDesc(int alg, dnnl_memory_desc src0, dnnl_memory_desc src1,

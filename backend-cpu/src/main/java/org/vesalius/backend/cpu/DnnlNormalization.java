@@ -9,38 +9,52 @@ import org.vesalius.tensor.Tensor;
  * float32 batch, layer, group and instance norm on oneDNN, with the semantics of the Java kernels
  * ({@link NormKernelsF32}): the same saved statistics (mean and {@code 1 / sqrt(var + eps)}),
  * running statistics updated with momentum and the unbiased variance, optional affine parameters,
- * gradients left uncomputed when their tensor is null.
+ * gradients left uncomputed when their tensor is null. Each entry point returns false, having
+ * written nothing the caller keeps, when the Java kernel should compute the call instead.
  *
  * <p><b>Layer norm</b> is oneDNN's layer normalization (a JIT kernel). It returns the biased variance,
  * which becomes the saved inverse std here; the backward gets {@code var = 1 / invStd^2} and eps 0,
  * so it uses exactly the saved statistics (the backend interface does not pass eps to backward).
  *
- * <p><b>Batch, group and instance norm</b> over {@code [N, C, S]} with {@code S >= rowMin} take the
- * <em>row route</em>: x is seen as {@code N * C} rows of S elements (or {@code N * groups} rows of
- * {@code C / groups * S} for group statistics).
+ * <p><b>Batch, group and instance norm</b> over {@code [N, C, S]} take the <em>row route</em> when
+ * the rows are long enough: x is seen as {@code N * C} rows of S elements (or {@code N * groups}
+ * rows of {@code C / groups * S} for group statistics).
  * <ul>
- *   <li>Forward: layer norm on the rows gives per-row mean and variance (batch norm combines them per
- *   channel in double: mean of means, and mean of variances plus the variance of the means); then one
- *   broadcasting binary computes {@code y = x * scale[n, c] + shift[n, c]} with the affine folded in.
- *   <li>Backward: one binary computes {@code (x - mean) * g}, two row reductions give per-row
- *   {@code sum(g)} and {@code sum(g * (x - mean))}; these combine (in double) into the parameter
- *   gradients and the coefficients of {@code gx = g * k + x * a + b}, computed by two binaries.
+ *   <li>Forward ({@code S >= }{@link #forwardRowMin()}, default 64): layer norm on the rows gives
+ *   per-row mean and variance (batch norm combines them per channel in double: mean of means, and
+ *   mean of variances plus the variance of the means); then one broadcasting binary computes
+ *   {@code y = x * scale + shift} with the affine folded in.
+ *   <li>Backward ({@code S >= }{@link #backwardRowMin()}, default 256): a row reduction gives
+ *   per-row {@code sum(g)} and a batched dot product {@code sum(g * x)} (see {@link #rowGradSums}
+ *   for inputs whose mean is far from zero); these combine in double into the parameter gradients
+ *   and the coefficients of {@code gx = g * k + x * a + b}, computed by two binaries.
  * </ul>
  * oneDNN's own batch norm on NCHW is its generic {@code ncsp_bnorm} and its group norm backward on
- * NCHW a reference kernel; the row route is 2-3x faster than the former (measurements in
- * backend-cpu/README.md). For short rows its reductions lose their speed, so batch norm with
- * {@code S < rowMin} runs oneDNN's batch normalization (a JIT kernel for {@code [N, C]} inputs), and
- * group and instance norm with short rows stay in Java.
+ * NCHW a reference kernel; the row route is about 2x faster than the former and than the Java
+ * kernels (measurements in backend-cpu/README.md). On shorter rows the reductions and dot products
+ * lose their speed: batch norm then runs oneDNN's batch normalization (3-10x faster than Java on
+ * rows of a few elements, e.g. {@code [N, C]} inputs, and level with it up to a few hundred), group
+ * and instance norm the Java kernels.
  *
  * <p>Only loops over per-row or per-channel values run in Java between the primitives, on the
- * calling thread. Results reach the output tensors, running statistics included, only after every
+ * calling thread. Results reach the caller's tensors, running statistics included, only after every
  * primitive has run, so a configuration oneDNN does not implement ({@link
  * org.vesalius.backend.cpu.dnnl.DnnlException#isUnimplemented()}) can be recomputed in Java by the
  * caller without updating the running statistics twice.
  */
 final class DnnlNormalization {
-    /** Rows at least this long (and at least 2) take the row route ({@code -Dvesalius.dnnl.normRowMin}). */
-    private static volatile int rowMin = Math.max(2, Integer.getInteger("vesalius.dnnl.normRowMin", 256));
+    /** Forward passes over rows at least this long take the row route ({@code -Dvesalius.dnnl.normRowMin}). */
+    private static volatile int forwardRowMin = Math.max(2, Integer.getInteger("vesalius.dnnl.normRowMin", 64));
+    /** Backward passes likewise ({@code -Dvesalius.dnnl.normRowMinBackward}). */
+    private static volatile int backwardRowMin =
+            Math.max(2, Integer.getInteger("vesalius.dnnl.normRowMinBackward", 256));
+
+    /**
+     * oneDNN's batch normalization sums in float without a shift: above this many stds between a
+     * channel's mean and zero its statistics lose too much to cancellation, and the Java kernel
+     * (shifted sums) recomputes the call.
+     */
+    private static final double BATCH_MAX_OFFSET = 64;
 
     private DnnlNormalization() {
     }
@@ -50,21 +64,28 @@ final class DnnlNormalization {
         return Dnnl.isAvailable();
     }
 
-    /** The shortest rows (spatial extent) that take the row route; tests lower it to cover both routes. */
-    static int rowMin() {
-        return rowMin;
+    static int forwardRowMin() {
+        return forwardRowMin;
     }
 
-    /** A row reduction must reduce: rows of one element never take the row route. */
-    static void setRowMin(int min) {
-        rowMin = Math.max(2, min);
+    static int backwardRowMin() {
+        return backwardRowMin;
+    }
+
+    /**
+     * Sets both row-length thresholds (tests move them to cover every route). A row reduction must
+     * reduce, so rows of one element never take the row route.
+     */
+    static void setRowMin(int forward, int backward) {
+        forwardRowMin = Math.max(2, forward);
+        backwardRowMin = Math.max(2, backward);
     }
 
     // ------------------------------------------------------------------ batch norm
 
-    static void batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
-                          boolean training, double momentum, double eps, Tensor out, Tensor saveMean,
-                          Tensor saveInvStd) {
+    static boolean batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                             boolean training, double momentum, double eps, Tensor out, Tensor saveMean,
+                             Tensor saveInvStd) {
         int n = x.size(0);
         int c = x.size(1);
         int s = x.numel() / (n * c);
@@ -74,9 +95,10 @@ final class DnnlNormalization {
         float[] rv = NnTensors.floatArray(runningVar);
         double[] mean = new double[c];
         double[] var = new double[c];
-        if (s >= rowMin) {
+        if (s >= forwardRowMin) {
             int rows = n * c;
-            try (Scratch t = new Scratch(4 * rows)) {
+            // [row means | row variances | scale (c) | shift (c)]
+            try (Scratch t = new Scratch(2 * rows + 2 * c)) {
                 if (training) {
                     // per-row moments (the normalized rows go to out and are overwritten below)
                     DnnlNormKernels.layerForward(rows, s, 0f, false, false, addr(x), addr(out), t.at(0),
@@ -88,21 +110,17 @@ final class DnnlNormalization {
                         var[ch] = rv[ch];
                     }
                 }
-                float[] scale = new float[rows];
-                float[] shift = new float[rows];
+                float[] scale = new float[c];
+                float[] shift = new float[c];
                 for (int ch = 0; ch < c; ch++) {
                     double inv = 1 / Math.sqrt(var[ch] + eps);
                     double sc = w == null ? inv : inv * w[ch];
-                    float scf = (float) sc;
-                    float shf = (float) ((b == null ? 0 : b[ch]) - mean[ch] * sc);
-                    for (int i = 0; i < n; i++) {
-                        scale[i * c + ch] = scf;
-                        shift[i * c + ch] = shf;
-                    }
+                    scale[ch] = (float) sc;
+                    shift[ch] = (float) ((b == null ? 0 : b[ch]) - mean[ch] * sc);
                 }
                 t.write(scale, 2 * rows);
-                t.write(shift, 3 * rows);
-                DnnlNormKernels.rowAffine(n, c, s, addr(x), t.at(2 * rows), t.at(3 * rows), addr(out));
+                t.write(shift, 2 * rows + c);
+                DnnlNormKernels.affine(n, c, s, false, addr(x), t.at(2 * rows), t.at(2 * rows + c), addr(out));
             }
         } else if (training) {
             // oneDNN writes the mean and the biased variance; both land in the save tensors first
@@ -111,6 +129,9 @@ final class DnnlNormalization {
             float[] m = NnTensors.floatArray(saveMean);
             float[] v = NnTensors.floatArray(saveInvStd);
             for (int ch = 0; ch < c; ch++) {
+                if (Math.abs(m[ch]) > BATCH_MAX_OFFSET * Math.sqrt(v[ch] + eps)) {
+                    return false;
+                }
                 mean[ch] = m[ch];
                 var[ch] = v[ch];
             }
@@ -143,6 +164,7 @@ final class DnnlNormalization {
         }
         NnTensors.store(sm, saveMean);
         NnTensors.store(si, saveInvStd);
+        return true;
     }
 
     /**
@@ -179,70 +201,96 @@ final class DnnlNormalization {
         float[] w = NnTensors.floatArray(weight);
         float[] mean = NnTensors.floatArray(saveMean);
         float[] inv = NnTensors.floatArray(saveInvStd);
-        if (s < rowMin) {
+        if (s < backwardRowMin) {
             batchBackwardShort(gradOut, x, weight, saveMean, inv, training, gradIn, gradWeight, gradBias, n, c, s);
             return true;
         }
         int rows = n * c;
-        try (Scratch t = new Scratch(6 * rows)) {
-            float[] shift = new float[rows];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(mean, 0, shift, i * c, c);
-            }
-            t.write(shift, 0);
+        // [row sums | row products (or shifts) | k (c) | a (c) | b (c)]
+        try (Scratch t = new Scratch(2 * rows + 3 * c)) {
+            double[][] sums = rowGradSums(gradOut, x, gradIn, n, c, s, false, mean, inv, t);
             double[] sumG = new double[c];
             double[] sumGX = new double[c];
-            rowGradSums(gradOut, x, gradIn, n, c, s, t, 0, rows, 2 * rows);
-            float[] a = t.read(rows, rows);
-            float[] bsum = t.read(2 * rows, rows);
             for (int i = 0; i < n; i++) {
                 for (int ch = 0; ch < c; ch++) {
-                    sumG[ch] += a[i * c + ch];
-                    sumGX[ch] += bsum[i * c + ch];
+                    sumG[ch] += sums[0][i * c + ch];
+                    sumGX[ch] += sums[1][i * c + ch];
                 }
             }
-            float[] k = new float[rows];
-            float[] ca = new float[rows];
-            float[] cb = new float[rows];
+            float[] k = new float[c];
+            float[] ca = new float[c];
+            float[] cb = new float[c];
             double count = (double) n * s;
             for (int ch = 0; ch < c; ch++) {
                 double iv = inv[ch];
                 double kk = w == null ? iv : iv * w[ch];
                 double aa = training ? -kk * iv * iv * sumGX[ch] / count : 0;
-                double bb = training ? -kk * sumG[ch] / count - aa * mean[ch] : 0;
-                for (int i = 0; i < n; i++) {
-                    k[i * c + ch] = (float) kk;
-                    ca[i * c + ch] = (float) aa;
-                    cb[i * c + ch] = (float) bb;
-                }
+                k[ch] = (float) kk;
+                ca[ch] = (float) aa;
+                cb[ch] = (float) (training ? -kk * sumG[ch] / count - aa * mean[ch] : 0);
             }
-            t.write(k, 3 * rows);
-            t.write(ca, 4 * rows);
-            t.write(cb, 5 * rows);
+            int at = 2 * rows;
+            t.write(k, at);
+            t.write(ca, at + c);
+            t.write(cb, at + 2 * c);
             if (training) {
                 // gx = x * a + b, then gx += g * k
-                DnnlNormKernels.rowAffine(n, c, s, addr(x), t.at(4 * rows), t.at(5 * rows), addr(gradIn));
-                DnnlNormKernels.rowAccumulate(n, c, s, addr(gradOut), t.at(3 * rows), addr(gradIn));
+                DnnlNormKernels.affine(n, c, s, false, addr(x), t.at(at + c), t.at(at + 2 * c), addr(gradIn));
+                DnnlNormKernels.accumulate(n, c, s, false, addr(gradOut), t.at(at), addr(gradIn));
             } else {
-                // constant statistics: gx = g * k (cb is all zeros)
-                DnnlNormKernels.rowAffine(n, c, s, addr(gradOut), t.at(3 * rows), t.at(5 * rows), addr(gradIn));
+                // constant statistics: gx = g * k (b is all zeros)
+                DnnlNormKernels.affine(n, c, s, false, addr(gradOut), t.at(at), t.at(at + 2 * c), addr(gradIn));
             }
             storeParamGrads(sumG, sumGX, inv, gradWeight, gradBias);
         }
         return true;
     }
 
+    /** Above this ratio of a shift (mean) to the std, row products are shifted before they are summed. */
+    private static final double DOT_MAX_OFFSET = 8;
+
     /**
-     * Per-row {@code sum(g)} into {@code t[sumsAt, +rows)} and {@code sum(g * (x - shift))} into
-     * {@code t[productSumsAt, +rows)}, with the row shifts at {@code t[shiftAt, +rows)}; the products
-     * are staged in {@code gx}, which the caller overwrites afterwards.
+     * Per-row {@code sum(g)} and {@code sum(g * (x - shift))} over x and g seen as {@code n * c} rows
+     * of s, with one shift per channel or per row (the means) and the matching inverse stds. Uses
+     * {@code t[0, 2 * n * c)}.
+     *
+     * <p>Normally one row reduction of g and one batched dot product {@code sum(g * x)}, from which
+     * {@code shift * sum(g)} is subtracted in double: two reads of each tensor. That subtraction loses
+     * about {@code |mean| / std} times float precision to cancellation, so when some mean exceeds
+     * {@link #DOT_MAX_OFFSET} stds, the products {@code (x - shift) * g} are formed first (staged in
+     * gx, which the caller overwrites afterwards) and reduced like g: exact, one more pass.
      */
-    private static void rowGradSums(Tensor g, Tensor x, Tensor gx, int n, int c, int s, Scratch t, int shiftAt,
-                                    int sumsAt, int productSumsAt) {
-        long rows = (long) n * c;
-        DnnlNormKernels.shiftedProduct(n, c, s, addr(x), t.at(shiftAt), addr(g), addr(gx));
-        DnnlNormKernels.rowSums(rows, s, addr(gx), t.at(productSumsAt));
-        DnnlNormKernels.rowSums(rows, s, addr(g), t.at(sumsAt));
+    private static double[][] rowGradSums(Tensor g, Tensor x, Tensor gx, int n, int c, int s, boolean perRow,
+                                          float[] shift, float[] inv, Scratch t) {
+        int rows = n * c;
+        double offset = 0;
+        for (int i = 0; i < shift.length; i++) {
+            offset = Math.max(offset, Math.abs((double) shift[i] * inv[i]));
+        }
+        DnnlNormKernels.rowSums(rows, s, addr(g), t.at(0));
+        double[] sumG = toDouble(t.read(0, rows));
+        double[] sumGX;
+        if (offset <= DOT_MAX_OFFSET) {
+            DnnlNormKernels.rowDots(rows, s, addr(g), addr(x), t.at(rows));
+            sumGX = toDouble(t.read(rows, rows));
+            for (int r = 0; r < rows; r++) {
+                sumGX[r] -= shift[perRow ? r : r % c] * sumG[r];
+            }
+        } else {
+            t.write(shift, rows);
+            DnnlNormKernels.shiftedProduct(n, c, s, perRow, addr(x), t.at(rows), addr(g), addr(gx));
+            DnnlNormKernels.rowSums(rows, s, addr(gx), t.at(rows));
+            sumGX = toDouble(t.read(rows, rows));
+        }
+        return new double[][] {sumG, sumGX};
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
     }
 
     private static void storeParamGrads(double[] sumG, double[] sumGX, float[] inv, Tensor gradWeight,
@@ -292,14 +340,15 @@ final class DnnlNormalization {
 
     // ------------------------------------------------------------------ layer norm
 
-    static void layerNorm(Tensor x, int k, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
-                          Tensor saveInvStd) {
+    static boolean layerNorm(Tensor x, int k, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
+                             Tensor saveInvStd) {
         int rows = x.numel() / k;
         try (Scratch t = new Scratch(rows)) {
             DnnlNormKernels.layerForward(rows, k, (float) eps, weight != null, bias != null, addr(x), addr(out),
                     addr(saveMean), t.at(0), addr(weight), addr(bias));
             NnTensors.store(invStdFromVar(t.read(0, rows), eps), saveInvStd);
         }
+        return true;
     }
 
     private static float[] invStdFromVar(float[] var, double eps) {
@@ -332,18 +381,15 @@ final class DnnlNormalization {
 
     // ------------------------------------------------------------------ group and instance norm
 
-    /** Whether group norm of x runs here: rows of S elements long enough for the row route. */
-    static boolean groupNormApplies(Tensor x) {
-        int n = x.size(0);
-        int c = x.size(1);
-        return x.numel() / (n * c) >= rowMin;
-    }
-
-    static void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
-                          Tensor saveInvStd) {
+    /** False for rows shorter than {@link #forwardRowMin()}: the Java kernel is as fast there. */
+    static boolean groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps, Tensor out,
+                             Tensor saveMean, Tensor saveInvStd) {
         int n = x.size(0);
         int c = x.size(1);
         int s = x.numel() / (n * c);
+        if (s < forwardRowMin) {
+            return false;
+        }
         int cg = c / groups;
         int rows = n * groups;
         boolean affine = weight != null || bias != null;
@@ -369,37 +415,40 @@ final class DnnlNormalization {
                 }
                 t.write(scale, rows);
                 t.write(shift, rows + n * c);
-                DnnlNormKernels.rowAffine(n, c, s, addr(x), t.at(rows), t.at(rows + n * c), addr(out));
+                DnnlNormKernels.affine(n, c, s, true, addr(x), t.at(rows), t.at(rows + n * c), addr(out));
             }
             NnTensors.store(inv, saveInvStd);
         }
+        return true;
     }
 
+    /** False without an input gradient, or for rows shorter than {@link #backwardRowMin()}. */
     static boolean groupNormBackward(Tensor gradOut, Tensor x, int groups, Tensor weight, Tensor saveMean,
                                      Tensor saveInvStd, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
-        if (gradIn == null) {
-            return false;
-        }
         int n = x.size(0);
         int c = x.size(1);
         int s = x.numel() / (n * c);
+        if (gradIn == null || s < backwardRowMin) {
+            return false;
+        }
         int cg = c / groups;
         int rows = n * c;
         float[] w = NnTensors.floatArray(weight);
         float[] mean = NnTensors.floatArray(saveMean);
         float[] inv = NnTensors.floatArray(saveInvStd);
-        // [shift | sum g | sum g (x - mean) | k | a | b], each one value per (sample, channel)
-        try (Scratch t = new Scratch(6 * rows)) {
+        // [row sums | row products (or shifts) | k | a | b], each one value per (sample, channel)
+        try (Scratch t = new Scratch(5 * rows)) {
             float[] shift = new float[rows];
+            float[] shiftInv = new float[rows];
             for (int i = 0; i < n; i++) {
                 for (int ch = 0; ch < c; ch++) {
                     shift[i * c + ch] = mean[i * groups + ch / cg];
+                    shiftInv[i * c + ch] = inv[i * groups + ch / cg];
                 }
             }
-            t.write(shift, 0);
-            rowGradSums(gradOut, x, gradIn, n, c, s, t, 0, rows, 2 * rows);
-            float[] sumG = t.read(rows, rows);
-            float[] sumGX = t.read(2 * rows, rows);
+            double[][] sums = rowGradSums(gradOut, x, gradIn, n, c, s, true, shift, shiftInv, t);
+            double[] sumG = sums[0];
+            double[] sumGX = sums[1];
             float[] k = new float[rows];
             float[] ca = new float[rows];
             float[] cb = new float[rows];
@@ -427,11 +476,11 @@ final class DnnlNormalization {
                     }
                 }
             }
-            t.write(k, 3 * rows);
-            t.write(ca, 4 * rows);
-            t.write(cb, 5 * rows);
-            DnnlNormKernels.rowAffine(n, c, s, addr(x), t.at(4 * rows), t.at(5 * rows), addr(gradIn));
-            DnnlNormKernels.rowAccumulate(n, c, s, addr(gradOut), t.at(3 * rows), addr(gradIn));
+            t.write(k, 2 * rows);
+            t.write(ca, 3 * rows);
+            t.write(cb, 4 * rows);
+            DnnlNormKernels.affine(n, c, s, true, addr(x), t.at(3 * rows), t.at(4 * rows), addr(gradIn));
+            DnnlNormKernels.accumulate(n, c, s, true, addr(gradOut), t.at(2 * rows), addr(gradIn));
             if (gradWeight != null || gradBias != null) {
                 float[] gw = new float[c];
                 float[] gb = new float[c];
@@ -439,7 +488,7 @@ final class DnnlNormalization {
                     double sw = 0;
                     double sb = 0;
                     for (int i = 0; i < n; i++) {
-                        sw += (double) sumGX[i * c + ch] * inv[i * groups + ch / cg];
+                        sw += sumGX[i * c + ch] * inv[i * groups + ch / cg];
                         sb += sumG[i * c + ch];
                     }
                     gw[ch] = (float) sw;

@@ -37,7 +37,8 @@ class DnnlNormalizationTest {
     /** Which kernels compute float32 normalization. */
     enum Route { JAVA, ROWS, SHORT }
 
-    private static final int DEFAULT_ROW_MIN = DnnlNormalization.rowMin();
+    private static final int FORWARD_ROW_MIN = DnnlNormalization.forwardRowMin();
+    private static final int BACKWARD_ROW_MIN = DnnlNormalization.backwardRowMin();
 
     @BeforeAll
     static void requireDnnl() {
@@ -47,12 +48,13 @@ class DnnlNormalizationTest {
     @AfterEach
     void restore() {
         CpuNormalization.setUseDnnl(true);
-        DnnlNormalization.setRowMin(DEFAULT_ROW_MIN);
+        DnnlNormalization.setRowMin(FORWARD_ROW_MIN, BACKWARD_ROW_MIN);
     }
 
     private static void route(Route r) {
         CpuNormalization.setUseDnnl(r != Route.JAVA);
-        DnnlNormalization.setRowMin(r == Route.ROWS ? 1 : Integer.MAX_VALUE);
+        int min = r == Route.ROWS ? 1 : Integer.MAX_VALUE;
+        DnnlNormalization.setRowMin(min, min);
     }
 
     private static Tensor randn(long seed, int... shape) {
@@ -195,6 +197,28 @@ class DnnlNormalizationTest {
                 assertTrue(Float.isFinite(f));
             }
             return Arrays.asList(y, xc.grad(), rm, rv);
+        });
+    }
+
+    /**
+     * Means far from zero relative to the spread (here 2000 stds): the backward sums must not lose
+     * the small centred products to cancellation, on any route.
+     */
+    @Test
+    void largeMeansKeepGradientsAccurate() {
+        compareRoutes("batchNorm, mean 2000 stds", () -> {
+            Tensor x = randn(101, 3, 4, 16, 16).mul(0.05).add(100.0).requiresGrad_(true);
+            Tensor w = randn(102, 4).requiresGrad_(true);
+            Tensor y = x.batchNorm(null, null, w, null, true, 0.1, 1e-5);
+            y.backward(randn(103, 3, 4, 16, 16));
+            return Arrays.asList(y, x.grad(), w.grad());
+        });
+        compareRoutes("groupNorm, mean 2000 stds", () -> {
+            Tensor x = randn(104, 2, 4, 16, 16).mul(0.05).add(100.0).requiresGrad_(true);
+            Tensor w = randn(105, 4).requiresGrad_(true);
+            Tensor y = x.groupNorm(2, w, null, 1e-5);
+            y.backward(randn(106, 2, 4, 16, 16));
+            return Arrays.asList(y, x.grad(), w.grad());
         });
     }
 
