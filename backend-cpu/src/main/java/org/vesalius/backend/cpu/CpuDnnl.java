@@ -666,6 +666,13 @@ final class CpuDnnl {
         }
 
         private static Dense of(Tensor[] ops, boolean outputOnly) {
+            if (allContiguous(ops)) {
+                // the common case, without sorting and merging: one dim of numel elements
+                int[][] unit = new int[ops.length][];
+                java.util.Arrays.fill(unit, UNIT);
+                Dense d = new Dense(ops, new int[] {ops[0].numel()}, unit);
+                return outputOnly || d.inPlaceOk() ? d : null;
+            }
             int[] shape = ops[0].shape();
             int[] order = memoryOrder(shape, ops[0].strides());
             if (order == null) {
@@ -693,14 +700,35 @@ final class CpuDnnl {
                     if (!d.compact(k, true)) {
                         return null;
                     }
-                    // an input in the output's memory must be the output itself (in place)
-                    if (st(ops[k]) == st(ops[0]) && (ops[k].offset() != ops[0].offset() || d.broadcast(k)
-                            || !java.util.Arrays.equals(d.strides[k], d.strides[0]))) {
-                        return null;
-                    }
+                }
+                if (!d.inPlaceOk()) {
+                    return null;
                 }
             }
             return d;
+        }
+
+        private static final int[] UNIT = {1};
+
+        private static boolean allContiguous(Tensor[] ops) {
+            int n = ops[0].numel();
+            for (Tensor t : ops) {
+                if (!t.isContiguous() || t.numel() != n) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** An input in the output's memory must be the output itself (an in-place op), nothing else. */
+        private boolean inPlaceOk() {
+            for (int k = 1; k < ops.length; k++) {
+                if (st(ops[k]) == st(ops[0]) && (ops[k].offset() != ops[0].offset() || broadcast(k)
+                        || !java.util.Arrays.equals(strides[k], strides[0]))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**

@@ -333,6 +333,22 @@ class CpuDnnlTest {
         });
     }
 
+    /** An output overlapping its input other than exactly (a shifted view) keeps the Java kernel's order. */
+    @Test
+    void partiallyOverlappingOperandsStayInJava() {
+        float[] x = data(N + 1, 27, false);
+        compare("relu from x[0:N] into x[1:N+1]", false, () -> {
+            Tensor t = Tensor.of(x);
+            CpuElementwise.unary(UnaryOp.RELU, t.narrow(0, 0, N), t.narrow(0, 1, N), 0, 0);
+            return t;
+        });
+        compare("add of x[0:N] and x[1:N+1] into x[0:N]", false, () -> {
+            Tensor t = Tensor.of(x);
+            CpuElementwise.binary(BinaryOp.ADD, t.narrow(0, 0, N), t.narrow(0, 1, N), t.narrow(0, 0, N), 0, 0);
+            return t;
+        });
+    }
+
     @Test
     void otherDtypesStayInJava() {
         try (Scope s = Scope.open()) {

@@ -20,16 +20,18 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 /**
  * float32 {@code dst = post(src0 OP src1)} on oneDNN's binary primitive, with NumPy broadcasting
- * of {@code src1} (dims of size 1) and an optional chain of post-ops.
+ * of {@code src1} (dims of size 1) and an optional chain of post-ops: eltwise ones, and binary ones
+ * whose operand is {@code src0} again or another tensor.
  *
- * <p>The post-ops serve two purposes. An eltwise post-op fuses an activation. A binary post-op whose
- * second operand is {@code src0} again restores NaN where oneDNN's activation loses it: the JIT
- * kernels compute {@code max(a, b)} with {@code vmaxps}, which returns {@code b} when either is NaN,
- * so relu, clip and exp map NaN to a number, while PyTorch keeps NaN. For an activation
- * {@code f >= x} (relu, a lower clip, exp), {@code max(f(x), x)} equals {@code f(x)} for every
- * number and is NaN exactly where {@code x} is; {@code min} does the same for {@code f <= x}. That
- * costs a second read of {@code src0}, from cache, inside the same pass; oneDNN's eltwise primitive
- * itself only takes such post-ops through its reference kernel.
+ * <p>The post-ops serve three purposes. An eltwise post-op fuses an activation. A binary post-op
+ * whose operand is {@code src0} restores NaN where oneDNN's activation loses it: the JIT kernels
+ * compute {@code max(a, b)} with {@code vmaxps}, which returns {@code b} when either is NaN, so relu,
+ * clip and exp map NaN to a number, while PyTorch keeps NaN. For an activation {@code f >= x} (relu,
+ * a lower clip, exp), {@code max(f(x), x)} equals {@code f(x)} for every number and is NaN exactly
+ * where {@code x} is; {@code min} does the same for {@code f <= x}. That costs a second read of
+ * {@code src0}, from cache, inside the same pass; oneDNN's eltwise primitive takes binary post-ops
+ * only on its reference kernel. And a chain with other operands composes small formulas in one
+ * pass (relu's gradient: {@code (max(x, 0) > 0) * g}).
  *
  * <p>Like every kernel on {@link PlainPrimitives}, it returns false where oneDNN has no JIT kernel for
  * the layouts (a broadcast {@code src0}, non-dense operands).
