@@ -22,7 +22,8 @@ public interface Callback {
     }
 
     /**
-     * After the optimizer step of batch {@code batch} (0-based within the epoch).
+     * After the optimizer step of batch {@code batch} (0-based within the epoch), still inside the step's
+     * {@code Scope}: tensors made here are freed with the step's unless kept.
      *
      * @param loss the batch's loss, mean per sample
      */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.autograd.NoGrad;
@@ -401,19 +402,13 @@ public class Trainer {
         for (Callback c : all) {
             c.onEpochBegin(this, epoch);
         }
-        boolean close = closes(train);
-        Iterator<Tensor[]> it = train.iterator();
-        try {
-            while (!stopRequested && it.hasNext()) {
-                double loss = trainStep(it.next(), close);
-                step++;
-                for (Callback c : all) {
-                    c.onBatchEnd(this, step - 1, loss);
-                }
+        forEachBatch(train, "training", () -> stopRequested, (batch, index) -> {
+            double loss = trainStep(batch, index);
+            step++;
+            for (Callback c : all) {
+                c.onBatchEnd(this, index, loss);
             }
-        } finally {
-            closeIterator(it);
-        }
+        });
         if (samples == 0) {
             throw new IllegalArgumentException("Trainer.fit: the training data gave no batch in epoch " + epoch);
         }
@@ -427,32 +422,26 @@ public class Trainer {
     }
 
     /** One optimizer step on one batch; returns the batch's loss per sample. */
-    private double trainStep(Tensor[] batch, boolean close) {
-        try (Scope s = Scope.open()) {
-            int n = checkBatch(batch, "training", step);
-            optimizer.zeroGrad();
-            Tensor out = model.forward(batch[0]);
-            Tensor loss = lossOf(out, batch[1]);
-            loss.backward();
-            if (!Double.isNaN(clipNorm)) {
-                GradClip.clipGradNorm(model.parameters(), clipNorm);
-            }
-            if (!Double.isNaN(clipValue)) {
-                GradClip.clipGradValue(model.parameters(), clipValue);
-            }
-            optimizer.step();
-            double value = perSample(loss.item(), n);
-            lossSum += value * n;
-            samples += n;
-            for (Metric m : metrics) {
-                m.update(out, batch[1]);
-            }
-            return value;
-        } finally {
-            if (close) {
-                closeAll(batch);
-            }
+    private double trainStep(Tensor[] batch, int index) {
+        int n = checkBatch(batch, "training", index);
+        optimizer.zeroGrad();
+        Tensor out = model.forward(batch[0]);
+        Tensor loss = lossOf(out, batch[1]);
+        loss.backward();
+        if (!Double.isNaN(clipNorm)) {
+            GradClip.clipGradNorm(model.parameters(), clipNorm);
         }
+        if (!Double.isNaN(clipValue)) {
+            GradClip.clipGradValue(model.parameters(), clipValue);
+        }
+        optimizer.step();
+        double value = perSample(loss.item(), n);
+        lossSum += value * n;
+        samples += n;
+        for (Metric m : metrics) {
+            m.update(out, batch[1]);
+        }
+        return value;
     }
 
     private Tensor lossOf(Tensor out, Tensor target) {
@@ -478,37 +467,26 @@ public class Trainer {
         boolean wasTraining = model.isTraining();
         model.eval();
         resetMetrics();
-        double sum = 0;
-        long count = 0;
-        boolean close = closes(data);
-        Iterator<Tensor[]> it = data.iterator();
-        int index = 0;
+        double[] sum = new double[1];
+        long[] count = new long[1];
         try (NoGrad ng = NoGrad.open()) {
-            while (it.hasNext()) {
-                Tensor[] batch = it.next();
-                try (Scope s = Scope.open()) {
-                    int n = checkBatch(batch, "evaluation", index++);
-                    Tensor out = model.forward(batch[0]);
-                    sum += perSample(lossOf(out, batch[1]).item(), n) * n;
-                    count += n;
-                    for (Metric m : metrics) {
-                        m.update(out, batch[1]);
-                    }
-                } finally {
-                    if (close) {
-                        closeAll(batch);
-                    }
+            forEachBatch(data, "evaluation", () -> false, (batch, index) -> {
+                int n = checkBatch(batch, "evaluation", index);
+                Tensor out = model.forward(batch[0]);
+                sum[0] += perSample(lossOf(out, batch[1]).item(), n) * n;
+                count[0] += n;
+                for (Metric m : metrics) {
+                    m.update(out, batch[1]);
                 }
-            }
+            });
         } finally {
-            closeIterator(it);
             model.train(wasTraining);
         }
-        if (count == 0) {
+        if (count[0] == 0) {
             throw new IllegalArgumentException("Trainer.evaluate: the data gave no batch");
         }
         Map<String, Double> logs = new LinkedHashMap<>();
-        logs.put("loss", sum / count);
+        logs.put("loss", sum[0] / count[0]);
         for (Metric m : metrics) {
             logs.put(m.name(), m.compute());
         }
@@ -524,28 +502,18 @@ public class Trainer {
         boolean wasTraining = model.isTraining();
         model.eval();
         List<Tensor> outs = new ArrayList<>();
-        boolean close = closes(data);
-        Iterator<Tensor[]> it = data.iterator();
         try (NoGrad ng = NoGrad.open()) {
-            while (it.hasNext()) {
-                Tensor[] batch = it.next();
+            forEachBatch(data, "prediction", () -> false, (batch, index) -> {
                 if (batch == null || batch.length == 0 || batch[0] == null) {
-                    throw new IllegalArgumentException("Trainer.predict: batch " + outs.size() + " has no input tensor");
+                    throw new IllegalArgumentException("Trainer.predict: batch " + index + " has no input tensor");
                 }
-                try (Scope s = Scope.open()) {
-                    outs.add(Scope.untrack(model.forward(batch[0])));
-                } finally {
-                    if (close) {
-                        closeAll(batch);
-                    }
-                }
-            }
+                outs.add(Scope.untrack(model.forward(batch[0])));
+            });
             if (outs.isEmpty()) {
                 throw new IllegalArgumentException("Trainer.predict: the data gave no batch");
             }
             return Tensor.cat(outs, 0);
         } finally {
-            closeIterator(it);
             for (Tensor t : outs) {
                 t.close();
             }
@@ -564,8 +532,32 @@ public class Trainer {
         }
     }
 
-    private boolean closes(Iterable<Tensor[]> data) {
-        return closeBatches != null ? closeBatches : !(data instanceof Collection);
+    /** What to do with one batch, inside its own scope. */
+    private interface BatchBody {
+        void accept(Tensor[] batch, int index);
+    }
+
+    /**
+     * Runs {@code body} on every batch (until {@code stop} says so), each in a scope of its own, closing the
+     * batch's tensors afterwards when the data does not hold them, and the iterator when it holds resources.
+     */
+    private void forEachBatch(Iterable<Tensor[]> data, String what, BooleanSupplier stop, BatchBody body) {
+        boolean close = closeBatches != null ? closeBatches : !(data instanceof Collection);
+        Iterator<Tensor[]> it = data.iterator();
+        try {
+            for (int index = 0; !stop.getAsBoolean() && it.hasNext(); index++) {
+                Tensor[] batch = it.next();
+                try (Scope s = Scope.open()) {
+                    body.accept(batch, index);
+                } finally {
+                    if (close) {
+                        closeAll(batch);
+                    }
+                }
+            }
+        } finally {
+            closeIterator(it, what);
+        }
     }
 
     private void resetMetrics() {
@@ -601,12 +593,12 @@ public class Trainer {
     }
 
     /** Ends an iterator that holds resources (a loader's worker threads) when the loop leaves it early. */
-    private static void closeIterator(Iterator<?> it) {
+    private static void closeIterator(Iterator<?> it, String what) {
         if (it instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) it).close();
             } catch (Exception e) {
-                LOG.warn("closing the batch iterator failed", e);
+                LOG.warn("closing the {} batch iterator failed", what, e);
             }
         }
     }

@@ -1,7 +1,5 @@
 package org.vesalius.train.metrics;
 
-import org.vesalius.tensor.Tensor;
-
 /**
  * The coefficient of determination {@code 1 - SS_res / SS_tot} as scikit-learn's {@code r2_score}: 1 for
  * a perfect fit, 0 for predicting the mean, negative for worse. A constant target gives 1 when predicted
@@ -9,24 +7,14 @@ import org.vesalius.tensor.Tensor;
  * mean of each output's R². Logged as {@code "r2"}. Output and target have the same shape ({@code [N]} and
  * {@code [N, 1]} may be mixed).
  */
-public final class R2Score implements Metric {
-    private final RegressionStats stats = new RegressionStats();
-
+public final class R2Score extends RegressionMetric {
     @Override
     public String name() {
         return "r2";
     }
 
     @Override
-    public void update(Tensor output, Tensor target) {
-        stats.update(name(), output, target);
-    }
-
-    @Override
-    public double compute() {
-        if (stats.n == 0) {
-            return Double.NaN;
-        }
+    double value() {
         double sum = 0;
         for (int j = 0; j < stats.columns; j++) {
             if (stats.m2[j] == 0) {
@@ -36,10 +24,5 @@ public final class R2Score implements Metric {
             }
         }
         return sum / stats.columns;
-    }
-
-    @Override
-    public void reset() {
-        stats.reset();
     }
 }
