@@ -82,6 +82,13 @@ public interface Backend {
      */
     void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices);
 
+    /**
+     * Sorts each line of x along {@code dim} into {@code values} (x's shape and dtype) and writes where
+     * each value came from into {@code indices} (int64, x's shape). Stable: equal values keep their order.
+     * NaN compares greater than every number, as in PyTorch.
+     */
+    void sort(Tensor x, int dim, boolean descending, Tensor values, Tensor indices);
+
     /** Inclusive prefix sum along {@code dim}; out has x's shape and dtype. */
     void cumsum(Tensor x, int dim, Tensor out);
 
