@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import org.vesalius.autograd.NoGrad;
+import org.vesalius.backend.Backend;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Scope;
 import org.vesalius.tensor.Tensor;
@@ -22,6 +23,19 @@ final class TensorBytes {
     private TensorBytes() {
     }
 
+    /** The buffers one tensor's transfer reuses for each chunk: bytes and a Java array of its storage type. */
+    private static final class Chunks {
+        final int size;
+        final ByteBuffer buffer;
+        final Object array;
+
+        Chunks(DType dtype, int numel) {
+            size = Math.min(numel, CHUNK_BYTES / dtype.byteSize());
+            buffer = ByteBuffer.allocate(size * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            array = Backend.newArray(dtype, size);
+        }
+    }
+
     /**
      * Writes {@code t}'s elements row-major and little-endian to {@code out}, whatever its layout and
      * device; gradients are not followed.
@@ -31,20 +45,17 @@ final class TensorBytes {
         if (n == 0) {
             return;
         }
-        DType dtype = t.dtype();
-        int es = dtype.byteSize();
-        int perChunk = Math.min(n, CHUNK_BYTES / es);
-        ByteBuffer buf = ByteBuffer.allocate(perChunk * es).order(ByteOrder.LITTLE_ENDIAN);
-        Object array = newArray(dtype, perChunk);
+        Chunks c = new Chunks(t.dtype(), n);
+        ByteBuffer buf = c.buffer;
         try (NoGrad ng = NoGrad.open(); Scope s = Scope.open()) {
             Tensor flat = t.detach().cpu().contiguous().reshape(n);
-            for (int start = 0; start < n; start += perChunk) {
-                int len = Math.min(perChunk, n - start);
+            for (int start = 0; start < n; start += c.size) {
+                int len = Math.min(c.size, n - start);
                 Tensor part = flat.narrow(0, start, len);
-                part.backend().read(part, array);
+                part.backend().read(part, c.array);
                 part.close();
                 buf.clear();
-                encode(array, len, buf);
+                encode(c.array, len, buf);
                 buf.flip();
                 while (buf.hasRemaining()) {
                     out.write(buf);
@@ -64,15 +75,13 @@ final class TensorBytes {
         if (n == 0) {
             return;
         }
-        DType dtype = dst.dtype();
-        int es = dtype.byteSize();
-        int perChunk = Math.min(n, CHUNK_BYTES / es);
-        ByteBuffer buf = ByteBuffer.allocate(perChunk * es).order(ByteOrder.LITTLE_ENDIAN);
-        Object array = newArray(dtype, perChunk);
+        Chunks c = new Chunks(dst.dtype(), n);
+        ByteBuffer buf = c.buffer;
+        int es = dst.dtype().byteSize();
         try (Scope s = Scope.open()) {
             Tensor flat = dst.reshape(n);
-            for (int start = 0; start < n; start += perChunk) {
-                int len = Math.min(perChunk, n - start);
+            for (int start = 0; start < n; start += c.size) {
+                int len = Math.min(c.size, n - start);
                 buf.clear().limit(len * es);
                 long at = position + (long) start * es;
                 while (buf.hasRemaining()) {
@@ -82,25 +91,11 @@ final class TensorBytes {
                     }
                 }
                 buf.flip();
-                decode(buf, len, array, where, start);
+                decode(buf, len, c.array, where, start);
                 Tensor part = flat.narrow(0, start, len);
-                part.backend().write(array, part);
+                part.backend().write(c.array, part);
                 part.close();
             }
-        }
-    }
-
-    /** A Java array of the dtype's storage type (short[] holds the raw bits of the 16-bit floats). */
-    private static Object newArray(DType dtype, int n) {
-        switch (dtype) {
-            case FLOAT32: return new float[n];
-            case FLOAT64: return new double[n];
-            case INT64: return new long[n];
-            case INT32: return new int[n];
-            case FLOAT16: case BFLOAT16: return new short[n];
-            case UINT8: return new byte[n];
-            case BOOL: return new boolean[n];
-            default: throw new IllegalStateException("unknown dtype " + dtype);
         }
     }
 
