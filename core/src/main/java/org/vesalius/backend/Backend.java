@@ -51,6 +51,23 @@ public interface Backend {
     /** Copies a contiguous tensor into a Java array of its storage type (see {@link #write}). */
     void read(Tensor src, Object array);
 
+    /**
+     * A new Java array of {@code n} elements of {@code dtype}'s storage type, the kind {@link #write}
+     * and {@link #read} take ({@code short[]} for float16 and bfloat16).
+     */
+    static Object newArray(DType dtype, int n) {
+        switch (dtype) {
+            case FLOAT32: return new float[n];
+            case FLOAT64: return new double[n];
+            case INT64: return new long[n];
+            case INT32: return new int[n];
+            case FLOAT16: case BFLOAT16: return new short[n];
+            case UINT8: return new byte[n];
+            case BOOL: return new boolean[n];
+            default: throw new IllegalStateException("unknown dtype " + dtype);
+        }
+    }
+
     /** {@code dst[i] = (dst.dtype) src[i]} for every index; shapes equal, src may be expanded. */
     void copy(Tensor src, Tensor dst);
 
