@@ -5,13 +5,10 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import org.vesalius.io.AtomicFile;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -111,8 +109,9 @@ public final class History {
     }
 
     /**
-     * The history as column lists ({@code "epoch"} first, then every key; NaN as {@code null}), ready for
-     * a JSON writer such as a checkpoint's metadata; {@link #fromMap} reads it back.
+     * The history as column lists ({@code "epoch"} first, then every key; NaN and infinities as
+     * {@code null}), ready for a JSON writer such as a checkpoint's metadata; {@link #fromMap} reads it
+     * back.
      */
     public Map<String, List<Number>> toMap() {
         Map<String, List<Number>> m = new LinkedHashMap<>();
@@ -120,7 +119,7 @@ public final class History {
         columns.forEach((k, v) -> {
             List<Number> l = new ArrayList<>(v.size());
             for (double d : v) {
-                l.add(Double.isNaN(d) ? null : d);
+                l.add(Double.isFinite(d) ? d : null);
             }
             m.put(k, l);
         });
@@ -257,17 +256,11 @@ public final class History {
         } finally {
             g.dispose();
         }
-        Path tmp = tempSibling(png);
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                if (!ImageIO.write(img, "png", out)) {
-                    throw new IOException("History.plot: this JVM has no PNG writer");
-                }
+        AtomicFile.write(png, ch -> {
+            if (!ImageIO.write(img, "png", Channels.newOutputStream(ch))) {
+                throw new IOException("History.plot: this JVM has no PNG writer");
             }
-            move(tmp, png);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Keys that get a panel: training-side keys (val_ ones share their panel), lr only if it moved. */
@@ -381,32 +374,8 @@ public final class History {
     }
 
     /** Writes text through a temporary file in the same directory that is renamed when complete. */
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = tempSibling(file);
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(text);
-            }
-            move(tmp, file);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static Path tempSibling(Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new IOException("cannot write " + file + ": the directory " + dir + " does not exist");
-        }
-        return Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-    }
-
-    private static void move(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+    private static void writeAtomically(Path file, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, ch -> ch.write(ByteBuffer.wrap(bytes)));
     }
 }

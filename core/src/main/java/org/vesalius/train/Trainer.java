@@ -1,5 +1,7 @@
 package org.vesalius.train;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -14,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.autograd.NoGrad;
+import org.vesalius.io.Checkpoint;
 import org.vesalius.nn.Loss;
 import org.vesalius.nn.Module;
 import org.vesalius.nn.Reduction;
@@ -76,6 +79,7 @@ public class Trainer {
     private int epochs = 1;
     private int startEpoch;
     private LRScheduler scheduler;
+    private ReduceLROnPlateau plateau;
     private LRSchedulerCallback schedulerCallback;
     private LRSchedulerCallback plateauCallback;
     private final List<Metric> metrics = new ArrayList<>();
@@ -163,6 +167,7 @@ public class Trainer {
      * {@code "val_loss"}); its own mode says whether lower or higher is better.
      */
     public Trainer reduceLROnPlateau(ReduceLROnPlateau s, String monitor) {
+        this.plateau = Objects.requireNonNull(s, "plateau schedule");
         this.plateauCallback = new LRSchedulerCallback(s, monitor);
         return this;
     }
@@ -247,6 +252,46 @@ public class Trainer {
         return this;
     }
 
+    /**
+     * Continues a run from a checkpoint that {@link ModelCheckpoint} wrote: loads the model's weights, the
+     * optimizer's and the schedule's state and the default generator's position into the objects this
+     * trainer was built with (build them as for the original run first), and sets {@link #startEpoch} to
+     * the epoch after the saved one and the {@link #history} to the saved one, so that {@link #fit}
+     * continues where the run stopped and computes the losses the uninterrupted run would have.
+     *
+     * @throws IOException              if the file cannot be read or is not a checkpoint
+     * @throws IllegalArgumentException if the checkpoint does not match the model, optimizer or schedule,
+     *                                  or lacks the epoch ModelCheckpoint records
+     */
+    public Trainer resume(Path checkpoint) throws IOException {
+        if (scheduler != null && plateau != null) {
+            throw new IllegalStateException("Trainer.resume: a checkpoint holds one schedule, this trainer has two");
+        }
+        try (Checkpoint c = Checkpoint.load(checkpoint)) {
+            Object epochValue = c.metadata().get(ModelCheckpoint.EPOCH);
+            if (!(epochValue instanceof Number)) {
+                throw new IllegalArgumentException("Trainer.resume: " + checkpoint + " has no '" + ModelCheckpoint.EPOCH
+                        + "' in its metadata (it was not written by ModelCheckpoint); restore it with Checkpoint.load");
+            }
+            if (plateau != null) {
+                c.restore(model, optimizer, plateau);
+            } else if (scheduler != null) {
+                c.restore(model, optimizer, scheduler);
+            } else {
+                c.restore(model, optimizer);
+            }
+            startEpoch(((Number) epochValue).intValue() + 1);
+            Object h = c.metadata().get(ModelCheckpoint.HISTORY);
+            if (h instanceof Map) {
+                @SuppressWarnings("unchecked")
+                Map<String, List<?>> columns = (Map<String, List<?>>) h;
+                history = History.fromMap(columns);
+            }
+            LOG.info("resuming from {} at epoch {}", checkpoint, startEpoch + 1);
+        }
+        return this;
+    }
+
     // =====================================================================================
     // State, for callbacks
 
@@ -263,6 +308,11 @@ public class Trainer {
     /** The per-epoch or per-batch schedule, or null. */
     public LRScheduler scheduler() {
         return scheduler;
+    }
+
+    /** The plateau schedule, or null. */
+    public ReduceLROnPlateau plateauScheduler() {
+        return plateau;
     }
 
     /** The metrics, in the order their values are logged. */

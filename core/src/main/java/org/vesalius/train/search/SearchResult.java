@@ -1,16 +1,14 @@
 package org.vesalius.train.search;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import org.vesalius.io.AtomicFile;
 import org.vesalius.train.Mode;
 
 /** The trials of a search in trial order, the best one, and the results table. */
@@ -91,24 +89,8 @@ public final class SearchResult {
 
     /** Writes {@link #toCsv()} through a temporary file in the same directory, renamed when complete. */
     public void saveCsv(Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new IOException("cannot write " + file + ": the directory " + dir + " does not exist");
-        }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(toCsv());
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        byte[] bytes = toCsv().getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, ch -> ch.write(ByteBuffer.wrap(bytes)));
     }
 
     private static String field(String s) {
