@@ -94,8 +94,16 @@ public final class DicomElement {
 
     /** Whole text value, trailing spaces/NULs (and for numbers leading spaces) removed. */
     public String string(CharacterSet cs) {
-        String s = decodeText(cs);
-        return trim(s, vr);
+        String s = trim(decodeText(cs), vr);
+        if (vr == VR.PN) {
+            // empty trailing component groups (ideographic, phonetic) carry nothing
+            int end = s.length();
+            while (end > 0 && s.charAt(end - 1) == '=') {
+                end--;
+            }
+            s = s.substring(0, end);
+        }
+        return s;
     }
 
     /** Text values split at backslashes and trimmed; binary values formatted as numbers. */

@@ -204,13 +204,14 @@ final class DicomParser {
         }
         if (len == UNDEFINED) {
             if (tag == Tag.PixelData) {
-                ds.put(readFragments(tag, vr == VR.UN ? VR.OB : vr, end, big, start));
+                ds.put(readFragments(tag, vr == VR.UN ? VR.OB : vr, end, big));
             } else if (vr == VR.SQ || vr == VR.UN) {
                 // UN of undefined length is a sequence in implicit VR little endian (PS3.5 6.2.2).
                 boolean ex = vr == VR.SQ && explicit;
                 boolean be = vr == VR.SQ && big;
+                int valueStart = pos;
                 List<DicomObject> items = readSequence(ds, tag, -1, end, ex, be, depth);
-                ds.put(new DicomElement(tag, VR.SQ, b, start, pos - start, be, items, null));
+                ds.put(new DicomElement(tag, VR.SQ, b, valueStart, pos - valueStart, be, items, null));
             } else {
                 throw new DicomFormatException(name + ": undefined length is not allowed for " + Tag.describe(tag)
                         + " with VR " + vr + " (byte " + start + ")");
@@ -218,13 +219,33 @@ final class DicomParser {
             return;
         }
         if (len > end - pos) {
-            throw new DicomFormatException(name + ": value length " + len + " of " + Tag.describe(tag) + " at byte " + start
-                    + " exceeds the " + (end - pos) + " bytes left" + (inItem ? " in its item" : ""));
+            if (tag == Tag.PixelData && depth == 0 && end == b.length) {
+                // Keep the header readable; decoding will report the Pixel Data as too short.
+                LOG.warn("{}: Pixel Data declares {} bytes but the file ends after {}; the file is truncated", name, len, end - pos);
+                len = end - pos;
+            } else {
+                throw new DicomFormatException(name + ": value length " + len + " of " + Tag.describe(tag) + " at byte " + start
+                        + " exceeds the " + (end - pos) + " bytes left" + (inItem ? " in its item" : ""));
+            }
         }
         int n = (int) len;
+        if (explicit && vr == VR.UN && Tag.vrOf(tag) != null) {
+            // UN is always implicit little endian inside; a tag the dictionary knows reads with its own VR.
+            VR known = Tag.vrOf(tag);
+            if (known == VR.SQ) {
+                int valueStart = pos;
+                List<DicomObject> items = readSequence(ds, tag, pos + n, end, false, false, depth);
+                ds.put(new DicomElement(tag, VR.SQ, b, valueStart, n, false, items, null));
+                return;
+            }
+            ds.put(new DicomElement(tag, known, b, pos, n, false, null, null));
+            pos += n;
+            return;
+        }
         if (vr == VR.SQ) {
+            int valueStart = pos;
             List<DicomObject> items = readSequence(ds, tag, pos + n, end, explicit, big, depth);
-            ds.put(new DicomElement(tag, vr, b, start, n, big, items, null));
+            ds.put(new DicomElement(tag, vr, b, valueStart, n, big, items, null));
             return;
         }
         if (vr == VR.UN && !explicit && n >= 8 && tag != Tag.PixelData && u32tag(pos, big) == Tag.Item) {
@@ -232,7 +253,7 @@ final class DicomParser {
             int save = pos;
             try {
                 List<DicomObject> items = readSequence(ds, tag, pos + n, pos + n, false, big, depth);
-                ds.put(new DicomElement(tag, VR.SQ, b, start, n, big, items, null));
+                ds.put(new DicomElement(tag, VR.SQ, b, save, n, big, items, null));
                 return;
             } catch (DicomFormatException e) {
                 LOG.debug("{}: {} looked like a sequence but is not ({}); kept as bytes", name, Tag.describe(tag), e.getMessage());
@@ -287,8 +308,10 @@ final class DicomParser {
         }
     }
 
-    private DicomElement readFragments(int tag, VR vr, int end, boolean big, int start) throws IOException {
+    private DicomElement readFragments(int tag, VR vr, int end, boolean big) throws IOException {
         List<int[]> fragments = new ArrayList<>();
+        int valueStart = pos;
+        int valueEnd;
         while (true) {
             if (end - pos < 8) {
                 throw new DicomFormatException(name + ": encapsulated Pixel Data is truncated at byte " + pos
@@ -297,6 +320,7 @@ final class DicomParser {
             int t = u32tag(pos, big);
             long len = u32(pos + 4, big) & 0xFFFFFFFFL;
             if (t == Tag.SequenceDelimitationItem) {
+                valueEnd = pos;
                 pos += 8;
                 break;
             }
@@ -314,7 +338,7 @@ final class DicomParser {
         if (fragments.isEmpty()) {
             throw new DicomFormatException(name + ": encapsulated Pixel Data has no Basic Offset Table item");
         }
-        return new DicomElement(tag, vr, b, start, pos - start, big, null, fragments);
+        return new DicomElement(tag, vr, b, valueStart, valueEnd - valueStart, big, null, fragments);
     }
 
     private boolean allZero(int from, int to) {
