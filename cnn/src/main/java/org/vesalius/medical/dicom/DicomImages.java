@@ -218,12 +218,15 @@ public final class DicomImages {
 
     /** {spacing, origin, direction} in RAS for one file, from its own header. */
     static double[][] singleFileGeometry(DicomObject ds, int frames, String name) throws DicomFormatException {
-        DicomGeometry g;
         try {
-            g = DicomGeometry.of(ds);
+            return geometry(ds, frames, name);
         } catch (NumberFormatException e) {
             throw new DicomFormatException(name + ": invalid geometry attribute: " + e.getMessage());
         }
+    }
+
+    private static double[][] geometry(DicomObject ds, int frames, String name) {
+        DicomGeometry g = DicomGeometry.of(ds);
         double[] ps = g.pixelSpacing();
         if (ps == null) {
             ps = ds.getDoubles(Tag.ImagerPixelSpacing);

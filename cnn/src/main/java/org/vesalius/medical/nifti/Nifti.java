@@ -51,15 +51,27 @@ public final class Nifti {
 
     /** Reads only the header (and extensions). */
     public static NiftiHeader readHeader(Path path) throws IOException {
-        try (InputStream in = open(path)) {
+        try (InputStream in = open(Files.newInputStream(path), path.toString())) {
             return readHeaderFrom(in, path.toString());
         }
     }
 
     /** Reads the header and the stored voxel values. */
     public static NiftiData readStored(Path path) throws IOException {
-        String name = path.toString();
-        try (InputStream in = open(path)) {
+        try (InputStream in = open(Files.newInputStream(path), path.toString())) {
+            return readStored(in, path.toString(), path);
+        }
+    }
+
+    /** Reads a single-file NIfTI ({@code .nii}, gzipped or not) from its bytes; {@code name} is used in messages. */
+    public static NiftiData readStored(byte[] bytes, String name) throws IOException {
+        try (InputStream in = open(new java.io.ByteArrayInputStream(bytes), name)) {
+            return readStored(in, name, null);
+        }
+    }
+
+    private static NiftiData readStored(InputStream in, String name, Path path) throws IOException {
+        try {
             NiftiHeader h = readHeaderFrom(in, name);
             NiftiDataType type = NiftiDataType.of(h.datatype);
             long need = dataBytes(h, type, name);
@@ -68,9 +80,14 @@ public final class Nifti {
                 long consumed = h.sizeofHdr + 4 + extensionBytes(h);
                 skipExactly(in, h.voxOffset - consumed, name);
                 data = readExactly(in, need, name);
+                // reading to the end makes a gzip stream check its CRC and length trailer
+                in.transferTo(OutputStream.nullOutputStream());
             } else {
+                if (path == null) {
+                    throw new IOException(name + ": a two-file NIfTI (magic " + h.magic + ") must be read from its .hdr path");
+                }
                 Path img = pairedImage(path);
-                try (InputStream din = open(img)) {
+                try (InputStream din = open(Files.newInputStream(img), img.toString())) {
                     skipExactly(din, h.voxOffset, img.toString());
                     data = readExactly(din, need, img.toString());
                 }
@@ -79,6 +96,8 @@ public final class Nifti {
                 swap(data, type.stored().byteSize());
             }
             return new NiftiData(h, new StoredArray(type.stored(), storedShape(h, type), data));
+        } catch (java.io.EOFException | java.util.zip.ZipException e) {
+            throw new IOException(name + ": gzip stream is truncated or corrupt: " + e.getMessage(), e);
         }
     }
 
@@ -178,14 +197,19 @@ public final class Nifti {
     // ------------------------------------------------------------------------------------------------
     // Reading
 
-    private static InputStream open(Path path) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    private static InputStream open(InputStream source, String name) throws IOException {
+        InputStream raw = new BufferedInputStream(source, 1 << 16);
         raw.mark(2);
         int b0 = raw.read();
         int b1 = raw.read();
         raw.reset();
         if (b0 == 0x1F && b1 == 0x8B) {
-            return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+            try {
+                return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+            } catch (IOException e) {
+                raw.close();
+                throw new IOException(name + ": gzip header is truncated or corrupt: " + e.getMessage(), e);
+            }
         }
         return raw;
     }
