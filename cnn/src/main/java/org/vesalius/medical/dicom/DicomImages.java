@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.medical.StoredArray;
+import org.vesalius.medical.Voxels;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
@@ -174,19 +175,10 @@ public final class DicomImages {
     }
 
     /** Values in {@code [frames, rows, columns, samples]} order → tensor {@code [samples, slices * frames, rows, columns]}. */
-    static Tensor tensor(double[] values, PixelData px, int slices, DType dtype, String name) throws DicomFormatException {
+    static Tensor tensor(double[] values, PixelData px, int slices, DType dtype, String name) {
         int s = px.samples();
         int depth = px.frames() * slices;
-        int plane = px.rows() * px.columns();
         int n = values.length;
-        if (!dtype.isFloatingPoint()) {
-            for (double x : values) {
-                if (x != Math.rint(x)) {
-                    throw new IllegalArgumentException(name + ": modality values are not integers (e.g. " + x + "); read as "
-                            + "float32 or float64 instead of " + dtype);
-                }
-            }
-        }
         double[] ordered = values;
         if (s > 1) {
             ordered = new double[n];
@@ -197,23 +189,7 @@ public final class DicomImages {
                 }
             }
         }
-        int[] shape = {s, depth, px.rows(), px.columns()};
-        assert (long) s * depth * plane == n;
-        switch (dtype) {
-            case FLOAT64:
-                return Tensor.of(ordered, shape);
-            case FLOAT32: {
-                float[] f = new float[n];
-                for (int i = 0; i < n; i++) {
-                    f[i] = (float) ordered[i];
-                }
-                return Tensor.of(f, shape);
-            }
-            default:
-                try (Tensor t = Tensor.of(ordered, shape)) {
-                    return t.to(dtype);
-                }
-        }
+        return Voxels.tensor(ordered, dtype, name, s, depth, px.rows(), px.columns());
     }
 
     /** {spacing, origin, direction} in RAS for one file, from its own header. */

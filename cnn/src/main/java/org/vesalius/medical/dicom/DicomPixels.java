@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.medical.StoredArray;
 import org.vesalius.medical.StoredType;
+import org.vesalius.medical.Voxels;
 
 /**
  * Decodes Pixel Data (native, RLE Lossless, JPEG baseline/extended/lossless) into {@link PixelData}.
@@ -218,7 +219,7 @@ public final class DicomPixels {
         if (l.bitsAllocated() == 1) {
             byte[] packed = java.util.Arrays.copyOfRange(src, off, off + (int) need);
             if (bigEndian && px.vr() == VR.OW) {
-                swap(packed, 2);
+                Voxels.byteSwap(packed, 2);
             }
             for (long i = 0; i < values; i++) {
                 out[(int) i] = (byte) ((packed[(int) (i >>> 3)] >>> (i & 7)) & 1);
@@ -257,7 +258,7 @@ public final class DicomPixels {
         }
         System.arraycopy(src, off, out, 0, out.length);
         if (bigEndian && w > 1) {
-            swap(out, w);
+            Voxels.byteSwap(out, w);
         }
         return out;
     }
@@ -265,16 +266,6 @@ public final class DicomPixels {
     private static void copyValue(byte[] src, int s, byte[] dst, int d, int w, boolean swap) {
         for (int k = 0; k < w; k++) {
             dst[d + k] = src[s + (swap ? w - 1 - k : k)];
-        }
-    }
-
-    private static void swap(byte[] a, int w) {
-        for (int i = 0; i + w <= a.length; i += w) {
-            for (int k = 0; k < w / 2; k++) {
-                byte t = a[i + k];
-                a[i + k] = a[i + w - 1 - k];
-                a[i + w - 1 - k] = t;
-            }
         }
     }
 

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.medical.StoredArray;
-import org.vesalius.medical.StoredType;
+import org.vesalius.medical.Voxels;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
@@ -93,7 +93,7 @@ public final class Nifti {
                 }
             }
             if (h.bigEndian && type.stored().byteSize() > 1) {
-                swap(data, type.stored().byteSize());
+                Voxels.byteSwap(data, type.stored().byteSize());
             }
             return new NiftiData(h, new StoredArray(type.stored(), storedShape(h, type), data));
         } catch (java.io.EOFException | java.util.zip.ZipException e) {
@@ -136,7 +136,7 @@ public final class Nifti {
                 }
             }
         }
-        Tensor data = toTensor(v, dtype, name, channels, nz, ny, nx);
+        Tensor data = Voxels.tensor(v, dtype, name, channels, nz, ny, nx);
         double[][] affine = h.bestAffine();
         for (int c = 0; c < 3; c++) {
             double norm = Math.sqrt(affine[0][c] * affine[0][c] + affine[1][c] * affine[1][c] + affine[2][c] * affine[2][c]);
@@ -167,30 +167,6 @@ public final class Nifti {
         } catch (IllegalArgumentException e) {
             data.close();
             throw new IOException(name + ": unusable affine from " + h.bestAffineSource() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Tensor toTensor(double[] v, DType dtype, String name, int... shape) {
-        switch (dtype) {
-            case FLOAT64:
-                return Tensor.of(v, shape);
-            case FLOAT32: {
-                float[] f = new float[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    f[i] = (float) v[i];
-                }
-                return Tensor.of(f, shape);
-            }
-            default:
-                for (double x : v) {
-                    if (x != Math.rint(x)) {
-                        throw new IllegalArgumentException(name + ": values are not integers (e.g. " + x + "); read as float32 "
-                                + "or float64 instead of " + dtype);
-                    }
-                }
-                try (Tensor t = Tensor.of(v, shape)) {
-                    return t.to(dtype);
-                }
         }
     }
 
@@ -488,16 +464,6 @@ public final class Nifti {
             left -= k;
         }
         return out.toByteArray();
-    }
-
-    private static void swap(byte[] a, int w) {
-        for (int i = 0; i + w <= a.length; i += w) {
-            for (int k = 0; k < w / 2; k++) {
-                byte t = a[i + k];
-                a[i + k] = a[i + w - 1 - k];
-                a[i + w - 1 - k] = t;
-            }
-        }
     }
 
     // ------------------------------------------------------------------------------------------------
