@@ -56,6 +56,19 @@ class MedicalImageTest {
     }
 
     @Test
+    void readPicksTheReaderByContent() throws Exception {
+        java.nio.file.Path root = java.nio.file.Path.of(MedicalImageTest.class.getResource("/medical/manifest.json").toURI()).getParent();
+        try (MedicalImage d = MedicalImages.read(root.resolve("python3-pydicom/CT_small.dcm"));
+             MedicalImage n = MedicalImages.read(root.resolve("python3-nibabel/standard.nii.gz"));
+             MedicalImage s = MedicalImages.read(root.resolve("python3-pydicom/dicomdirtests/98892001/CT5N"))) {
+            assertEquals("DICOM", d.metadata().get("format"));
+            assertEquals("NIfTI-1", n.metadata().get("format"));
+            assertArrayEquals(new int[] {1, 5, 16, 16}, s.data().shape());
+        }
+        assertThrows(java.io.IOException.class, () -> MedicalImages.read(root.resolve("README.md")));
+    }
+
+    @Test
     void badGeometryIsRejectedWithAReason() {
         try (Tensor t = Tensor.zeros(1, 2, 2)) {
             assertThrows(IllegalArgumentException.class, () -> new MedicalImage(t, new double[] {1, 0, 1}, new double[3],

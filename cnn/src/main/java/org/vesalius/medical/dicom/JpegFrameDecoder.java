@@ -8,6 +8,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes one JPEG frame (baseline, extended 8-bit, lossless process 14) through ImageIO: the JDK's
@@ -88,7 +89,8 @@ final class JpegFrameDecoder {
         }
         ImageReader reader = pickReader(sof.lossless());
         Raster r;
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(j))) {
+        // in memory: ImageIO's default stream would cache through a temporary file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(j))) {
             reader.setInput(in, true, true);
             if (!sof.lossless() && raw && reader.canReadRaster()) {
                 r = reader.readRaster(0, null);
