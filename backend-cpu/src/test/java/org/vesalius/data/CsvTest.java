@@ -126,5 +126,9 @@ class CsvTest {
         assertArrayEquals(new double[] {Double.POSITIVE_INFINITY, 2}, t.column("y"));
         IOException e = assertThrows(IOException.class, () -> new Csv().delimiter(';').read(dir.resolve("none.csv")));
         assertTrue(e.getMessage().contains("none.csv"), e.getMessage());
+        Path latin1 = dir.resolve("latin1.csv");
+        Files.write(latin1, new byte[] {'a', '\n', '1', (byte) 0xE9, '\n'});
+        e = assertThrows(IOException.class, () -> new Csv().read(latin1));
+        assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
     }
 }

@@ -128,6 +128,19 @@ class DataLoaderTest {
     }
 
     @Test
+    void withoutASeedTheDefaultGeneratorDecides() {
+        Numbers data = new Numbers(40, false);
+        Tensor.manualSeed(123);
+        long[] a = flat(epochIds(DataLoader.of(data, 8).shuffle(true)));
+        Tensor.manualSeed(123);
+        DataLoader<Tensor[]> again = DataLoader.of(data, 8).shuffle(true);
+        assertArrayEquals(a, flat(epochIds(again)));
+        assertArrayEquals(a, flat(epochIds(DataLoader.of(data, 8).shuffle(true).seed(again.seed()))), "seed() reports it");
+        Tensor.manualSeed(124);
+        assertFalse(Arrays.equals(a, flat(epochIds(DataLoader.of(data, 8).shuffle(true)))));
+    }
+
+    @Test
     void dropLastDropsTheShortBatch() {
         Numbers data = new Numbers(10, false);
         DataLoader<Tensor[]> keep = DataLoader.of(data, 4);
@@ -230,6 +243,7 @@ class DataLoaderTest {
 
     @Test
     void closingOrAbandoningAnIteratorStopsItsWorkers() {
+        waitForThreads(0);
         int before = liveLoaderThreads();
         DataLoader<Tensor[]> loader = DataLoader.of(new Numbers(400, true), 4).numWorkers(3).prefetch(4);
         try (BatchIterator<Tensor[]> it = loader.iterator()) {
@@ -274,10 +288,13 @@ class DataLoaderTest {
             for (Tensor t : it.next()) {
                 t.close();
             }
-            Thread.sleep(300);
-            // batch 0 taken: at most batches 1..3 may be loaded, 2 samples each
-            assertTrue(data.reads.get() <= 2 * 4, "read " + data.reads.get() + " samples, prefetch allows 8");
-            assertTrue(data.reads.get() >= 2 * 2, "workers do prefetch: read " + data.reads.get());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (data.reads.get() < 2 * 4 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(2 * 4, data.reads.get(), "workers prefetch batches 1..3 after batch 0 was taken");
+            Thread.sleep(200);
+            assertEquals(2 * 4, data.reads.get(), "and no further: prefetch(3) bounds them");
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vesalius.tensor.Scope;
 import org.vesalius.tensor.Tensor;
 
@@ -14,6 +16,8 @@ import org.vesalius.tensor.Tensor;
  * free batches nobody took. Looks inside tensors, arrays, iterables, maps and records, nested.
  */
 final class BatchTensors {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchTensors.class);
+
     private BatchTensors() {
     }
 
@@ -22,9 +26,16 @@ final class BatchTensors {
         forEach(batch, Scope::untrack);
     }
 
-    /** Closes every tensor of {@code batch}. */
+    /** Closes every tensor of {@code batch}, and the batch itself if it is some other {@link AutoCloseable}. */
     static void close(Object batch) {
         forEach(batch, Tensor::close);
+        if (batch instanceof AutoCloseable && !(batch instanceof Tensor)) {
+            try {
+                ((AutoCloseable) batch).close();
+            } catch (Exception e) {
+                LOG.warn("DataLoader: closing an unused batch of type {} failed: {}", batch.getClass().getName(), e.toString());
+            }
+        }
     }
 
     static void forEach(Object batch, Consumer<Tensor> action) {

@@ -3,6 +3,7 @@ package org.vesalius.data;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,9 @@ public final class Csv {
     public CsvTable read(Path path) throws IOException {
         try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             return read(r, path.getFileName().toString());
+        } catch (CharacterCodingException e) {
+            throw new IOException(path + " is not UTF-8 text (" + e + "); convert it, or pass a Reader with its charset "
+                    + "to read(Reader, String)", e);
         }
     }
 

@@ -31,15 +31,18 @@ import org.vesalius.tensor.Tensor;
  *
  * <p><b>Workers.</b> With {@code numWorkers(n > 0)}, n daemon threads load and collate batches while
  * the consumer trains, at most {@link #prefetch(int) prefetch} batches ahead; batch k is still the k-th
- * yielded. A failure while loading batch k is rethrown by the k-th {@code next()} with the batch index
- * and sample indices in the message and the original exception as cause. The threads end with the
- * epoch, or when its {@link BatchIterator} is closed or becomes unreachable.
+ * yielded. The dataset's {@code get} and the collate function are then called from several threads
+ * at once, so they must be safe for that (reading shared tensors is). A failure while loading batch
+ * k is rethrown by the k-th {@code next()} with the batch index and sample indices in the message and
+ * the original exception as cause. The threads end with the epoch, or when its {@link BatchIterator}
+ * is closed or becomes unreachable.
  *
  * <p><b>Memory.</b> Loading runs under {@link NoGrad} inside a {@link Scope}: samples and collate
  * intermediates are freed as soon as the batch is made. The batch's tensors are in no scope and
  * belong to the consumer, who closes them. The loader finds them in a tensor, an array, an
  * {@link Iterable}, a {@link java.util.Map} or a record, nested; a custom collate returning another type
- * must {@link Scope#untrack} its tensors itself.
+ * must {@link Scope#untrack} its tensors itself, and such a batch is freed, when an abandoned epoch
+ * drops it, by its {@code close()} if it is {@link AutoCloseable}.
  *
  * @param <B> the batch type, {@code Tensor[]} for {@link #of}
  */
@@ -197,11 +200,7 @@ public final class DataLoader<B> implements Iterable<B> {
         if (shuffle) {
             return Datasets.permutation(n, new Generator(Generator.mix(seed(), epoch)));
         }
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        return order;
+        return Datasets.range(n);
     }
 
     /** Starts the next epoch (see {@link #epoch()}), with workers if any were asked for. */

@@ -147,11 +147,17 @@ public final class Datasets {
 
     /** 0..n-1 in a random order (Fisher-Yates with {@code g}). */
     static int[] permutation(int n, Generator g) {
+        int[] p = range(n);
+        shuffle(p, g);
+        return p;
+    }
+
+    /** 0..n-1. */
+    static int[] range(int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
         }
-        shuffle(p, g);
         return p;
     }
 

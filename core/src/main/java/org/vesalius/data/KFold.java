@@ -36,7 +36,7 @@ public final class KFold {
     /** Fold {@code i} (0 to k-1) of {@code n} samples. */
     public Fold fold(int n, int i) {
         checkFold("KFold", n, i, k);
-        int[] order = shuffle ? Datasets.permutation(n, new Generator(seed)) : identity(n);
+        int[] order = shuffle ? Datasets.permutation(n, new Generator(seed)) : Datasets.range(n);
         int base = n / k;
         int extra = n % k;
         int from = i * base + Math.min(i, extra);
@@ -67,13 +67,5 @@ public final class KFold {
         if (i < 0 || i >= k) {
             throw new IllegalArgumentException(who + ": fold " + i + " is out of range; folds are 0 to " + (k - 1));
         }
-    }
-
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
     }
 }

@@ -1,6 +1,5 @@
 package org.vesalius.data;
 
-import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Generator;
 import org.vesalius.tensor.Scope;
 import org.vesalius.tensor.Tensor;
@@ -50,39 +49,51 @@ public final class RandomRotation implements Transform {
         int[] hw = Images.floatHeightWidth("RandomRotation.rotate", image);
         int h = hw[0];
         int w = hw[1];
-        int[] shape = image.shape();
+        int n = h * w;
         double rad = Math.toRadians(degrees);
         double cos = Math.cos(rad);
         double sin = Math.sin(rad);
         double cx = (w - 1) / 2.0;
         double cy = (h - 1) / 2.0;
-        try (Scope s = Scope.open()) {
-            // centred output coordinates; the source of (x, y) is R(-angle) (x, y) with y pointing down
-            Tensor xs = Tensor.arange(0, w, 1, DType.FLOAT64).sub(cx).view(1, w);
-            Tensor ys = Tensor.arange(0, h, 1, DType.FLOAT64).sub(cy).view(h, 1);
-            Tensor srcX = xs.mul(cos).sub(ys.mul(sin)).add(cx);
-            Tensor srcY = xs.mul(sin).add(ys.mul(cos)).add(cy);
-            Tensor x0 = srcX.floor();
-            Tensor y0 = srcY.floor();
-            Tensor fx = srcX.sub(x0);
-            Tensor fy = srcY.sub(y0);
-            Tensor flat = image.reshape(-1, h * w);
-            Tensor sum = Tensor.zeros(image.dtype(), flat.size(0), h, w);
-            Tensor inside = Tensor.zeros(DType.FLOAT64, h, w);
-            for (int dy = 0; dy <= 1; dy++) {
-                for (int dx = 0; dx <= 1; dx++) {
-                    Tensor xi = x0.add(dx);
-                    Tensor yi = y0.add(dy);
-                    Tensor valid = xi.ge(0).logicalAnd(xi.le(w - 1)).logicalAnd(yi.ge(0)).logicalAnd(yi.le(h - 1));
-                    Tensor weight = (dx == 1 ? fx : fx.rsub(1)).mul(dy == 1 ? fy : fy.rsub(1)).mul(valid.to(DType.FLOAT64));
-                    Tensor index = yi.clamp(0, h - 1).mul(w).add(xi.clamp(0, w - 1)).to(DType.INT64).flatten();
-                    Tensor gathered = flat.indexSelect(1, index).view(flat.size(0), h, w);
-                    sum = sum.add(gathered.mul(weight.to(image.dtype())));
-                    inside = inside.add(weight);
+        // The sampling geometry is the same for every channel: work it out once on the host, as the
+        // four bilinear neighbours (flat index, weight) of each output pixel, then gather on the device.
+        long[] index = new long[4 * n];
+        double[] weight = new double[4 * n];
+        double[] outside = new double[n];
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                // the source of output (x, y), centred, is R(-angle) (x, y) with y pointing down
+                double x = j - cx;
+                double y = i - cy;
+                double sx = cos * x - sin * y + cx;
+                double sy = sin * x + cos * y + cy;
+                int x0 = (int) Math.floor(sx);
+                int y0 = (int) Math.floor(sy);
+                double fx = sx - x0;
+                double fy = sy - y0;
+                int p = i * w + j;
+                for (int c = 0; c < 4; c++) {
+                    int dx = c & 1;
+                    int dy = c >> 1;
+                    int xi = x0 + dx;
+                    int yi = y0 + dy;
+                    double wt = (dx == 1 ? fx : 1 - fx) * (dy == 1 ? fy : 1 - fy);
+                    if (xi >= 0 && xi < w && yi >= 0 && yi < h) {
+                        index[c * n + p] = (long) yi * w + xi;
+                        weight[c * n + p] = wt;
+                    } else {
+                        outside[p] += wt;
+                    }
                 }
             }
-            Tensor out = fill == 0 ? sum : sum.add(inside.rsub(1).mul(fill).to(image.dtype()));
-            return s.keep(out.reshape(shape));
+        }
+        try (Scope s = Scope.open()) {
+            Tensor gathered = image.reshape(-1, n).indexSelect(1, Tensor.of(index)).view(-1, 4, n);
+            Tensor out = gathered.mul(Tensor.of(weight, 4, n).to(image.dtype())).sum(1, false);
+            if (fill != 0) {
+                out = out.add(Tensor.of(outside).mul(fill).to(image.dtype()));
+            }
+            return s.keep(out.reshape(image.shape()));
         }
     }
 }

@@ -1,13 +1,9 @@
 package org.vesalius.data;
 
 import org.vesalius.tensor.Generator;
-import org.vesalius.tensor.Tensor;
 
 /** Mirrors an image top to bottom (its second-last dim) with probability p, like torchvision's transform. */
-public final class RandomVerticalFlip implements Transform {
-    private final double p;
-    private final Generator generator;
-
+public final class RandomVerticalFlip extends RandomFlip {
     /** p = 0.5. */
     public RandomVerticalFlip() {
         this(0.5, null);
@@ -19,14 +15,6 @@ public final class RandomVerticalFlip implements Transform {
 
     /** {@code generator} null: draw from {@link DataLoader#generator()}. */
     public RandomVerticalFlip(double p, Generator generator) {
-        Images.checkProbability("RandomVerticalFlip", p);
-        this.p = p;
-        this.generator = generator;
-    }
-
-    @Override
-    public Tensor apply(Tensor x) {
-        Images.heightWidth("RandomVerticalFlip", x);
-        return Images.generator(generator).nextDouble() < p ? x.flip(-2) : x;
+        super("RandomVerticalFlip", -2, p, generator);
     }
 }

@@ -10,7 +10,8 @@ import org.vesalius.tensor.Tensor;
  * <p>A transform returns a new tensor (or a view, or its input when it does nothing this time) and
  * never closes its input. Random transforms draw from the generator given to them, or else from
  * {@link DataLoader#generator()}, which makes augmentation inside a loader reproducible for any
- * number of workers. Apply them to samples with {@link Dataset#map}:
+ * number of workers (a {@link org.vesalius.tensor.Generator} given explicitly is not thread-safe:
+ * leave it out for transforms that loader workers run). Apply them to samples with {@link Dataset#map}:
  * <pre>{@code
  * Transform augment = new RandomCrop(28, 2).andThen(new RandomRotation(10)).andThen(new Normalize(0.1307, 0.3081));
  * Dataset<Tensor[]> train = images.map(s -> new Tensor[] {augment.apply(s[0]), s[1]});

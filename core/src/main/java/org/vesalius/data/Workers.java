@@ -149,11 +149,6 @@ final class Workers<B> {
         }
     }
 
-    /** Names of the threads, for tests and diagnostics. */
-    Thread[] threads() {
-        return threads.clone();
-    }
-
     private static void free(Outcome<?> o) {
         if (o.batch() != null) {
             BatchTensors.close(o.batch());
