@@ -3,17 +3,18 @@ package org.vesalius.data;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.vesalius.io.AtomicFile;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
@@ -180,30 +181,24 @@ public final class Idx {
      * Writes {@code t} as an IDX file, gzip-compressed when the name ends in {@code .gz}; atomically
      * (a temporary file in the same folder, then renamed), so a failure leaves no partial file. Uint8
      * is written as {@code 0x08}, int32 as {@code 0x0C}, float32 as {@code 0x0D}, float64 as
-     * {@code 0x0E}; int64 as {@code 0x0C} when every value fits in 32 bits.
+     * {@code 0x0E}; int64 as {@code 0x0C} when every value fits in 32 bits. Written with
+     * {@link AtomicFile}.
      */
     public static void write(Tensor t, Path path) throws IOException {
         checkWritable(t);
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream file = Files.newOutputStream(tmp)) {
-                if (path.getFileName().toString().endsWith(".gz")) {
-                    try (GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16)) {
-                        write(t, gz);
-                    }
-                } else {
-                    write(t, file);
+        boolean gzip = path.getFileName().toString().endsWith(".gz");
+        AtomicFile.write(path, channel -> {
+            // AtomicFile syncs and closes the channel itself, so the streams on it must not close it
+            OutputStream file = new FilterOutputStream(Channels.newOutputStream(channel)) {
+                @Override
+                public void close() throws IOException {
+                    flush();
                 }
+            };
+            try (OutputStream out = gzip ? new GZIPOutputStream(file, 1 << 16) : file) {
+                write(t, out);
             }
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Writes {@code t} as IDX (uncompressed) to {@code out}, which stays open; see {@link #write(Tensor, Path)}. */
