@@ -13,13 +13,18 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vesalius.data.DataLoader;
+import org.vesalius.data.Subset;
+import org.vesalius.data.TensorDataset;
 import org.vesalius.nn.Linear;
 import org.vesalius.nn.MSELoss;
 import org.vesalius.optim.SGD;
 import org.vesalius.tensor.Generator;
 import org.vesalius.tensor.Tensor;
 import org.vesalius.train.search.Config;
+import org.vesalius.train.search.CrossValidation;
 import org.vesalius.train.search.GridSearch;
+import org.vesalius.train.search.Objective;
 import org.vesalius.train.search.RandomSearch;
 import org.vesalius.train.search.SearchResult;
 import org.vesalius.train.search.SearchSpace;
@@ -123,6 +128,45 @@ class SearchTest {
         } finally {
             Blobs.close(train);
             Blobs.close(val);
+        }
+    }
+
+    @Test
+    void kFoldScoresEveryConfigurationOnTheSameFolds() {
+        // y = 3 x0 - 2 x1 + 0.5 + noise as one tensor pair; folds index its rows
+        List<Tensor[]> rows = Blobs.regression(120, 120, 23);
+        Tensor x = rows.get(0)[0];
+        Tensor y = rows.get(0)[1];
+        TensorDataset data = new TensorDataset(x, y);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Objective cv = CrossValidation.kFold(4, data.size(), 5, (cfg, trainIdx, valIdx) -> {
+            assertEquals(90, trainIdx.length);
+            assertEquals(30, valIdx.length);
+            seen.add(cfg.trial() + ":" + java.util.Arrays.toString(valIdx));
+            var train = DataLoader.of(new Subset<>(data, trainIdx), 15).shuffle(true).seed(cfg.seed());
+            var val = DataLoader.of(new Subset<>(data, valIdx), 30);
+            try (Linear model = new Linear(2, 1, true, new Generator(cfg.seed()));
+                 SGD opt = new SGD(model.parameters(), cfg.getDouble("lr"))) {
+                Trainer t = new Trainer(model, new MSELoss(), opt).epochs(4).logging(false);
+                t.fit(train);
+                return t.evaluate(val).get("loss");
+            }
+        });
+        try {
+            SearchResult r = new GridSearch(new SearchSpace().choice("lr", 1e-3, 0.1), Mode.MIN).threads(2).run(cv);
+            assertEquals(0.1, r.bestConfig().getDouble("lr"));
+            // each trial validated every sample once, on the same four folds as the other trial
+            for (int trial = 0; trial < 2; trial++) {
+                int t = trial;
+                List<String> folds = seen.stream().filter(f -> f.startsWith(t + ":")).map(f -> f.substring(2)).sorted()
+                        .collect(Collectors.toList());
+                assertEquals(4, folds.size());
+                assertEquals(120, folds.stream().mapToInt(f -> f.split(",").length).sum());
+                assertEquals(folds, seen.stream().filter(f -> f.startsWith("1:")).map(f -> f.substring(2)).sorted()
+                        .collect(Collectors.toList()));
+            }
+        } finally {
+            Blobs.close(rows);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vesalius.backend.Backends;
+import org.vesalius.data.DataLoader;
+import org.vesalius.data.TensorDataset;
 import org.vesalius.nn.CrossEntropyLoss;
 import org.vesalius.nn.F;
 import org.vesalius.nn.Linear;
@@ -121,6 +123,30 @@ class TrainerTest {
                 assertTrue(b[0].isClosed() && b[1].isClosed());
             }
         }
+    }
+
+    @Test
+    void aDataLoaderGivesTheStepCountAndItsEpochIsSet() {
+        List<Tensor[]> rows = Blobs.regression(100, 100, 16);
+        TensorDataset data = new TensorDataset(rows.get(0)[0], rows.get(0)[1]);
+        DataLoader<Tensor[]> loader = DataLoader.of(data, 32).shuffle(true).seed(3).numWorkers(1);
+        List<Integer> epochsSeen = new ArrayList<>();
+        Callback probe = new Callback() {
+            @Override
+            public void onEpochBegin(Trainer t, int epoch) {
+                assertEquals(4, t.stepsPerEpoch(), "ceil(100 / 32)");
+                epochsSeen.add(loader.epoch());
+            }
+        };
+        StringBuilder progress = new StringBuilder();
+        try (Linear model = new Linear(2, 1); SGD opt = new SGD(model.parameters(), 0.05)) {
+            new Trainer(model, new MSELoss(), opt).epochs(5).startEpoch(2).callbacks(probe).progress(progress)
+                    .fit(loader, loader);
+        } finally {
+            Blobs.close(rows);
+        }
+        assertEquals(List.of(2, 3, 4), epochsSeen, "a run started at epoch 2 sees the loader's epoch 2");
+        assertTrue(progress.toString().startsWith("Epoch 3/5 [====================] 4/4 loss"), progress.toString());
     }
 
     @Test

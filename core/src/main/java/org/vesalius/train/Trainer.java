@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.autograd.NoGrad;
+import org.vesalius.data.DataLoader;
 import org.vesalius.io.Checkpoint;
 import org.vesalius.nn.Loss;
 import org.vesalius.nn.Module;
@@ -43,7 +44,8 @@ import org.vesalius.train.metrics.Metric;
  * <p><b>Data.</b> A batch is a {@code Tensor[]} of {@code {input, target}}: the input goes to
  * {@code model.forward} and the output with the target to the loss and the metrics; both have the samples
  * in their first dimension, and their counts must agree. Any {@code Iterable<Tensor[]>} works: a
- * {@code DataLoader}, or a list of batches. The trainer closes each batch's tensors after its step when
+ * {@link DataLoader} (whose epoch the trainer sets before each epoch, so that a resumed run sees the
+ * same shuffle order), or a list of batches. The trainer closes each batch's tensors after its step when
  * the iterable hands out new tensors each time, and leaves them open when it is a {@link Collection}
  * (which holds its batches and is iterated again every epoch); {@link #closeBatches(boolean)} overrides
  * this.
@@ -336,7 +338,7 @@ public class Trainer {
     }
 
     /**
-     * Batches per epoch of the training data: its {@code size()} for a {@code DataLoader} or a
+     * Batches per epoch of the training data: its {@code size()} for a {@link DataLoader} or a
      * {@link Collection}, otherwise -1 (unknown).
      */
     public long stepsPerEpoch() {
@@ -397,7 +399,8 @@ public class Trainer {
         if (history == null || history.size() > 0 && startEpoch == 0) {
             history = new History();
         }
-        stepsPerEpoch = train instanceof Collection ? ((Collection<?>) train).size() : -1;
+        stepsPerEpoch = train instanceof DataLoader ? ((DataLoader<?>) train).size()
+                : train instanceof Collection ? ((Collection<?>) train).size() : -1;
         stopRequested = false;
         List<Callback> all = allCallbacks();
         epoch = startEpoch;
@@ -406,6 +409,10 @@ public class Trainer {
         }
         for (int e = startEpoch; e < epochs && !stopRequested; e++) {
             epoch = e;
+            if (train instanceof DataLoader) {
+                // the shuffle order of epoch e also when the run was resumed at e
+                ((DataLoader<?>) train).setEpoch(e);
+            }
             Map<String, Double> logs = runEpoch(train, val, all);
             history.add(e, logs);
             for (Callback c : all) {
