@@ -70,10 +70,10 @@ public final class Affine extends ResamplingTransform {
     Plan plan(MedicalImage reference, Generator generator) {
         int dims = reference.spatialDims();
         double[][] content = AffineParams.content(dims,
-                rotate == null ? null : AffineParams.count("Affine", "rotate", rotate, AffineParams.rotations(dims), dims),
-                shear == null ? null : AffineParams.count("Affine", "shear", shear, AffineParams.shears(dims), dims),
-                scale == null ? null : AffineParams.count("Affine", "scale", scale, dims, dims),
-                translate == null ? null : AffineParams.count("Affine", "translate", translate, dims, dims));
+                rotate == null ? null : Grids.perAxis("Affine", "rotate", rotate, AffineParams.rotations(dims), dims),
+                shear == null ? null : Grids.perAxis("Affine", "shear", shear, AffineParams.shears(dims), dims),
+                scale == null ? null : Grids.perAxis("Affine", "scale", scale, dims, dims),
+                translate == null ? null : Grids.perAxis("Affine", "translate", translate, dims, dims));
         return new Plan(Grids.spatialSize(reference), AffineParams.outToIn(reference, content), null);
     }
 }

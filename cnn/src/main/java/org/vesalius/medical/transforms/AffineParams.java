@@ -90,20 +90,6 @@ final class AffineParams {
                 Grids.scaling(sp[0], sp[1], sk), Grids.translation(-c[0], -c[1], -c[2]));
     }
 
-    /** {@code values} checked to hold {@code count} values, or one for all. */
-    static double[] count(String who, String what, double[] values, int count, int dims) {
-        if (values.length == count) {
-            return values.clone();
-        }
-        if (values.length == 1) {
-            double[] r = new double[count];
-            Arrays.fill(r, values[0]);
-            return r;
-        }
-        throw new IllegalArgumentException(who + ": " + what + " needs " + count + " values for a " + dims
-                + "-D image (or one for all), got " + values.length + ": " + Arrays.toString(values));
-    }
-
     /** Uniform draws in {@code [-range, range]}, one per value, added to {@code centre}. */
     static double[] draw(Generator g, double[] range, double centre) {
         double[] r = new double[range.length];

@@ -82,16 +82,21 @@ final class Grids {
 
     /** {@code values} checked to have one value per spatial axis, or one value for all. */
     static double[] perAxis(String who, String what, double[] values, int dims) {
-        if (values.length == dims) {
+        return perAxis(who, what, values, dims, dims);
+    }
+
+    /** {@code values} checked to hold {@code count} values for a {@code dims}-D image, or one for all. */
+    static double[] perAxis(String who, String what, double[] values, int count, int dims) {
+        if (values.length == count) {
             return values.clone();
         }
         if (values.length == 1) {
-            double[] r = new double[dims];
+            double[] r = new double[count];
             Arrays.fill(r, values[0]);
             return r;
         }
-        throw new IllegalArgumentException(who + ": " + what + " needs " + dims + " values (one per index axis of a "
-                + dims + "-D image) or one for all, got " + values.length + ": " + Arrays.toString(values));
+        throw new IllegalArgumentException(who + ": " + what + " needs " + count + " values for a " + dims
+                + "-D image (or one for all), got " + values.length + ": " + Arrays.toString(values));
     }
 
     static int[] perAxis(String who, String what, int[] values, int dims) {

@@ -34,6 +34,21 @@ final class Intensities {
         return image.withData(Grids.tensor(v, Grids.floatType(data), data, "intensity", data.shape()));
     }
 
+    /** What to do with the values {@code [from, to)} of one group of channels. */
+    @FunctionalInterface
+    interface Range {
+        void apply(int from, int to);
+    }
+
+    /** {@code op} on each channel's values ({@code channelWise}) or once on all of them. */
+    static void groups(double[] v, int channels, boolean channelWise, Range op) {
+        int groups = channelWise ? channels : 1;
+        int len = v.length / groups;
+        for (int g = 0; g < groups; g++) {
+            op.apply(g * len, (g + 1) * len);
+        }
+    }
+
     /** numpy's default percentile (linear between order statistics) of a sorted array, q in [0, 100]. */
     static double percentile(double[] sorted, double q) {
         double pos = q / 100 * (sorted.length - 1);

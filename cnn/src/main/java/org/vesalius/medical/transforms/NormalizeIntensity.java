@@ -45,13 +45,8 @@ public final class NormalizeIntensity implements Transform {
 
     @Override
     public Sample apply(Sample sample, Generator generator) {
-        return Intensities.images(sample, (v, channels, voxels) -> {
-            int groups = channelWise ? channels : 1;
-            int len = v.length / groups;
-            for (int g = 0; g < groups; g++) {
-                normalize(v, g * len, (g + 1) * len);
-            }
-        });
+        return Intensities.images(sample, (v, channels, voxels) ->
+                Intensities.groups(v, channels, channelWise, (from, to) -> normalize(v, from, to)));
     }
 
     private void normalize(double[] v, int from, int to) {

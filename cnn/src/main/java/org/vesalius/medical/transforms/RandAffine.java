@@ -65,11 +65,11 @@ public final class RandAffine extends ResamplingTransform {
     Plan plan(MedicalImage reference, Generator generator) {
         int dims = reference.spatialDims();
         double[] rot = rotateRange == null ? null
-                : AffineParams.count("RandAffine", "rotate", rotateRange, AffineParams.rotations(dims), dims);
+                : Grids.perAxis("RandAffine", "rotate", rotateRange, AffineParams.rotations(dims), dims);
         double[] sh = shearRange == null ? null
-                : AffineParams.count("RandAffine", "shear", shearRange, AffineParams.shears(dims), dims);
-        double[] tr = translateRange == null ? null : AffineParams.count("RandAffine", "translate", translateRange, dims, dims);
-        double[] sc = scaleRange == null ? null : AffineParams.count("RandAffine", "scale", scaleRange, dims, dims);
+                : Grids.perAxis("RandAffine", "shear", shearRange, AffineParams.shears(dims), dims);
+        double[] tr = translateRange == null ? null : Grids.perAxis("RandAffine", "translate", translateRange, dims, dims);
+        double[] sc = scaleRange == null ? null : Grids.perAxis("RandAffine", "scale", scaleRange, dims, dims);
         if (!(generator.nextDouble() < prob)) {
             return null;
         }

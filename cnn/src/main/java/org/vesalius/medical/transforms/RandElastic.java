@@ -1,5 +1,6 @@
 package org.vesalius.medical.transforms;
 
+import java.util.stream.IntStream;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Device;
@@ -90,22 +91,29 @@ public final class RandElastic extends ResamplingTransform {
         return w;
     }
 
-    /** {@code f} (voxels i fastest) convolved along index axis {@code axis} with {@code w}, zero outside. */
+    /**
+     * {@code f} (voxels i fastest) convolved along index axis {@code axis} with {@code w}, zero outside;
+     * one line of voxels at a time, lines in parallel.
+     */
     static double[] smooth(double[] f, int[] n, int axis, double[] w) {
         int r = w.length / 2;
         int stride = axis == 0 ? 1 : axis == 1 ? n[0] : n[0] * n[1];
         int len = n[axis];
+        int lines = f.length / len;
         double[] out = new double[f.length];
-        for (int v = 0; v < f.length; v++) {
-            int pos = (v / stride) % len;
-            int lo = Math.max(-r, -pos);
-            int hi = Math.min(r, len - 1 - pos);
-            double s = 0;
-            for (int t = lo; t <= hi; t++) {
-                s += w[t + r] * f[v + t * stride];
+        IntStream.range(0, lines).parallel().forEach(line -> {
+            // line = (outer, inner) with inner < stride: its first voxel and step
+            int first = (line / stride) * stride * len + line % stride;
+            for (int x = 0; x < len; x++) {
+                int lo = Math.max(-r, -x);
+                int hi = Math.min(r, len - 1 - x);
+                double sum = 0;
+                for (int t = lo; t <= hi; t++) {
+                    sum += w[t + r] * f[first + (x + t) * stride];
+                }
+                out[first + x * stride] = sum;
             }
-            out[v] = s;
-        }
+        });
         return out;
     }
 }

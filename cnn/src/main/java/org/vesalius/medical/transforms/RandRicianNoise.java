@@ -51,21 +51,15 @@ public final class RandRicianNoise implements Transform {
         if (!(generator.nextDouble() < prob)) {
             return sample;
         }
-        return Intensities.images(sample, (v, channels, voxels) -> {
-            int groups = channelWise ? channels : 1;
-            int len = v.length / groups;
-            for (int g = 0; g < groups; g++) {
-                int from = g * len;
-                double sigma = (sampleStd ? generator.nextDouble() * std : std)
-                        * (relative ? Intensities.std(v, from, from + len) : 1);
-                double[] n1 = Intensities.normal(generator, len);
-                double[] n2 = Intensities.normal(generator, len);
-                for (int i = 0; i < len; i++) {
-                    double a = v[from + i] + mean + sigma * n1[i];
-                    double b = mean + sigma * n2[i];
-                    v[from + i] = Math.sqrt(a * a + b * b);
-                }
+        return Intensities.images(sample, (v, channels, voxels) -> Intensities.groups(v, channels, channelWise, (from, to) -> {
+            double sigma = (sampleStd ? generator.nextDouble() * std : std) * (relative ? Intensities.std(v, from, to) : 1);
+            double[] n1 = Intensities.normal(generator, to - from);
+            double[] n2 = Intensities.normal(generator, to - from);
+            for (int i = from; i < to; i++) {
+                double a = v[i] + mean + sigma * n1[i - from];
+                double b = mean + sigma * n2[i - from];
+                v[i] = Math.sqrt(a * a + b * b);
             }
-        });
+        }));
     }
 }

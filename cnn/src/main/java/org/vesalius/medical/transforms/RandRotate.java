@@ -30,7 +30,7 @@ public final class RandRotate extends ResamplingTransform {
     @Override
     Plan plan(MedicalImage reference, Generator generator) {
         int dims = reference.spatialDims();
-        double[] r = AffineParams.count("RandRotate", "ranges", ranges, AffineParams.rotations(dims), dims);
+        double[] r = Grids.perAxis("RandRotate", "ranges", ranges, AffineParams.rotations(dims), dims);
         if (!(generator.nextDouble() < prob)) {
             return null;
         }

@@ -50,14 +50,10 @@ public final class ScaleIntensityRangePercentiles implements Transform {
     public Sample apply(Sample sample, Generator generator) {
         double b0 = relative ? bMin + (bMax - bMin) * lower / 100 : bMin;
         double b1 = relative ? bMin + (bMax - bMin) * upper / 100 : bMax;
-        return Intensities.images(sample, (v, channels, voxels) -> {
-            int groups = channelWise ? channels : 1;
-            int len = v.length / groups;
-            for (int g = 0; g < groups; g++) {
-                double[] s = Intensities.sorted(v, g * len, (g + 1) * len);
-                Intensities.scale(v, g * len, (g + 1) * len, Intensities.percentile(s, lower),
-                        Intensities.percentile(s, upper), b0, b1, clip);
-            }
-        });
+        return Intensities.images(sample, (v, channels, voxels) ->
+                Intensities.groups(v, channels, channelWise, (from, to) -> {
+                    double[] s = Intensities.sorted(v, from, to);
+                    Intensities.scale(v, from, to, Intensities.percentile(s, lower), Intensities.percentile(s, upper), b0, b1, clip);
+                }));
     }
 }

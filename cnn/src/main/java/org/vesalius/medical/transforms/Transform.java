@@ -1,5 +1,6 @@
 package org.vesalius.medical.transforms;
 
+import org.vesalius.data.DataLoader;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.tensor.Generator;
 
@@ -15,7 +16,9 @@ import org.vesalius.tensor.Generator;
  * 2-D images take two values (i, j), 3-D images three.
  *
  * <p>A transform never closes its input; entries it leaves unchanged are passed through as the same
- * objects (see {@link Sample}). The same generator state gives the same result.
+ * objects (see {@link Sample}). The same generator state gives the same result. Without an explicit
+ * generator, transforms draw from {@link DataLoader#generator()}: inside a loader that is seeded per
+ * batch, so augmentation reproduces for any number of workers (see {@code org.vesalius.medical.data}).
  * <pre>{@code
  * Transform train = new Compose(
  *         new Orientation("RAS"), new Spacing(1, 1, 1),
@@ -30,9 +33,9 @@ public interface Transform {
     /** The transformed sample; random draws come from {@code generator}. */
     Sample apply(Sample sample, Generator generator);
 
-    /** {@link #apply(Sample, Generator)} with {@link Generator#defaultGenerator()}. */
+    /** {@link #apply(Sample, Generator)} with {@link DataLoader#generator()}. */
     default Sample apply(Sample sample) {
-        return apply(sample, Generator.defaultGenerator());
+        return apply(sample, DataLoader.generator());
     }
 
     /** This transform on a lone image (kind {@link Sample.Kind#IMAGE}). */
@@ -40,9 +43,9 @@ public interface Transform {
         return apply(Sample.of(image), generator).image();
     }
 
-    /** This transform on a lone image with {@link Generator#defaultGenerator()}. */
+    /** This transform on a lone image with {@link DataLoader#generator()}. */
     default MedicalImage apply(MedicalImage image) {
-        return apply(image, Generator.defaultGenerator());
+        return apply(image, DataLoader.generator());
     }
 
     /** This transform, then {@code next}; intermediate images are closed. */
