@@ -17,6 +17,10 @@ import org.vesalius.tensor.Tensor;
  * same JSON line per measurement, so one script can pair the two peers.
  *
  * <pre>java -jar bench/target/vesalius-bench.jar [WORKLOAD ...] [--threads 2] [--warmup 5] [--iters 30]</pre>
+ *
+ * <p>Op workloads default to 5 warm-up and 30 timed steps; model workloads ({@code lenet-train},
+ * {@code lenet-infer}) to the counts of their benchmark definition (10/30). {@code --warmup} and
+ * {@code --iters} override both.
  */
 public final class Bench {
     private Bench() {
@@ -30,10 +34,19 @@ public final class Bench {
     static final class Workload {
         final Step step;
         final int reps;
+        /** The workload's own warm-up and timed counts (its PyTorch twin's), or 0 for the command line's defaults. */
+        final int warmup;
+        final int iters;
 
         Workload(Step step, int reps) {
+            this(step, reps, 0, 0);
+        }
+
+        Workload(Step step, int reps, int warmup, int iters) {
             this.step = step;
             this.reps = reps;
+            this.warmup = warmup;
+            this.iters = iters;
         }
     }
 
@@ -58,6 +71,7 @@ public final class Bench {
         m.put("tiny-add-autograd", new Workload(() -> oneA.add(oneB), 10000));
         ConvWorkloads.register(m, g);
         NormWorkloads.register(m, g);
+        ModelWorkloads.register(m);
         return m;
     }
 
@@ -73,13 +87,13 @@ public final class Bench {
     public static void main(String[] args) {
         List<String> names = new ArrayList<>();
         int threads = 2;
-        int warmup = 5;
-        int iters = 30;
+        Integer warmupArg = null;
+        Integer itersArg = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads": threads = Integer.parseInt(args[++i]); break;
-                case "--warmup": warmup = Integer.parseInt(args[++i]); break;
-                case "--iters": iters = Integer.parseInt(args[++i]); break;
+                case "--warmup": warmupArg = Integer.parseInt(args[++i]); break;
+                case "--iters": itersArg = Integer.parseInt(args[++i]); break;
                 case "--list":
                     workloads().keySet().forEach(System.out::println);
                     return;
@@ -98,11 +112,19 @@ public final class Bench {
                 System.err.println("unknown workload '" + name + "'; known: " + all.keySet());
                 System.exit(2);
             }
+            int warmup = warmupArg != null ? warmupArg : w.warmup > 0 ? w.warmup : 5;
+            int iters = itersArg != null ? itersArg : w.iters > 0 ? w.iters : 30;
             double[] ms = time(w, warmup, iters);
             System.out.println(String.format(Locale.ROOT,
                     "{\"peer\": \"vesalius\", \"workload\": \"%s\", \"median_ms\": %.6f, \"min_ms\": %.6f, \"iters\": %d, \"threads\": %d}",
-                    name, ms[ms.length / 2], ms[0], iters, threads));
+                    name, median(ms), ms[0], iters, threads));
         }
+    }
+
+    /** The median of sorted values; the mean of the middle two for an even count, as torch_bench.py. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 
     static double[] time(Workload w, int warmup, int iters) {

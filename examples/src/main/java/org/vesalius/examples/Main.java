@@ -1,7 +1,14 @@
 package org.vesalius.examples;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Entry point of {@code vesalius-examples.jar}: {@code java -jar examples/target/vesalius-examples.jar [example] [options]}.
@@ -10,10 +17,18 @@ import java.util.Locale;
  * metrics, so a script can read it with {@code tail -n 1}. Logging (Logback) goes to standard error.
  */
 public final class Main {
+    /** The example run when none is named. */
+    static final String DEFAULT_EXAMPLE = "mnist-lenet";
+
+    /** Options each example accepts (all take a value). */
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "mnist-lenet", Set.of("--epochs", "--batch-size", "--lr", "--momentum", "--train", "--test", "--seed", "--output"),
+            "mnist-mlp", Set.of("--epochs", "--batch-size", "--lr", "--hidden", "--train", "--test", "--seed"));
+
     private Main() {
     }
 
-    /** Runs the example named by the first argument ({@code mnist-mlp} when none is given). */
+    /** Runs the example named by the first argument ({@value #DEFAULT_EXAMPLE} when none is given). */
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
         if (status != 0) {
@@ -23,63 +38,91 @@ public final class Main {
 
     /** Parses {@code args}, runs the example and returns the process exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String example = "mnist-mlp";
-        FitMnistMlp.Config c = FitMnistMlp.Config.defaults();
-        int epochs = c.epochs();
-        int batch = c.batchSize();
-        int hidden = c.hidden();
-        int train = c.trainSamples();
-        int test = c.testSamples();
-        double lr = c.learningRate();
-        long seed = c.seed();
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "-h":
-                    case "--help":
-                        usage(out);
-                        return 0;
-                    case "--epochs": epochs = Integer.parseInt(value(args, ++i, a)); break;
-                    case "--batch-size": batch = Integer.parseInt(value(args, ++i, a)); break;
-                    case "--hidden": hidden = Integer.parseInt(value(args, ++i, a)); break;
-                    case "--lr": lr = Double.parseDouble(value(args, ++i, a)); break;
-                    case "--train": train = Integer.parseInt(value(args, ++i, a)); break;
-                    case "--test": test = Integer.parseInt(value(args, ++i, a)); break;
-                    case "--seed": seed = Long.parseLong(value(args, ++i, a)); break;
-                    default:
-                        if (a.startsWith("-") || i > 0) {
-                            throw new IllegalArgumentException("unknown argument '" + a + "'");
-                        }
-                        example = a;
-                }
+            int first = 0;
+            String example = DEFAULT_EXAMPLE;
+            if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
+                usage(out);
+                return 0;
             }
-            if (!example.equals("mnist-mlp")) {
-                throw new IllegalArgumentException("unknown example '" + example + "' (available: mnist-mlp)");
+            if (args.length > 0 && !args[0].startsWith("-")) {
+                example = args[0];
+                first = 1;
             }
-            FitMnistMlp.Result r = FitMnistMlp.run(new FitMnistMlp.Config(train, test, epochs, batch, hidden, lr, seed), out);
-            out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs, %.1f s%n",
-                    100 * r.testAccuracy(), epochs, r.seconds());
-            out.println(r.toJson());
+            if (!OPTIONS.containsKey(example)) {
+                throw new IllegalArgumentException("unknown example '" + example + "' (available: "
+                        + String.join(", ", List.of("mnist-lenet", "mnist-mlp")) + ")");
+            }
+            Map<String, String> opts = parse(args, first, OPTIONS.get(example), example);
+            if (example.equals("mnist-lenet")) {
+                FitMnistLeNet.Config d = FitMnistLeNet.Config.defaults();
+                FitMnistLeNet.Config c = new FitMnistLeNet.Config(
+                        intOpt(opts, "--train", d.trainSamples()), intOpt(opts, "--test", d.testSamples()),
+                        intOpt(opts, "--epochs", d.epochs()), intOpt(opts, "--batch-size", d.batchSize()),
+                        doubleOpt(opts, "--lr", d.learningRate()), doubleOpt(opts, "--momentum", d.momentum()),
+                        longOpt(opts, "--seed", d.seed()), opts.containsKey("--output") ? Path.of(opts.get("--output")) : d.output());
+                FitMnistLeNet.Result r = FitMnistLeNet.run(c, out);
+                out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs, %.1f s%n", 100 * r.accuracy(), c.epochs(), r.seconds());
+                out.println(r.toJson());
+            } else {
+                FitMnistMlp.Config d = FitMnistMlp.Config.defaults();
+                FitMnistMlp.Config c = new FitMnistMlp.Config(
+                        intOpt(opts, "--train", d.trainSamples()), intOpt(opts, "--test", d.testSamples()),
+                        intOpt(opts, "--epochs", d.epochs()), intOpt(opts, "--batch-size", d.batchSize()),
+                        intOpt(opts, "--hidden", d.hidden()), doubleOpt(opts, "--lr", d.learningRate()),
+                        longOpt(opts, "--seed", d.seed()));
+                FitMnistMlp.Result r = FitMnistMlp.run(c, out);
+                out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs, %.1f s%n", 100 * r.testAccuracy(), c.epochs(), r.seconds());
+                out.println(r.toJson());
+            }
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("vesalius-examples: " + e.getMessage());
             usage(err);
             return 2;
+        } catch (IOException e) {
+            err.println("vesalius-examples: " + e.getMessage());
+            return 1;
+        } catch (UncheckedIOException e) {
+            err.println("vesalius-examples: " + e.getCause().getMessage());
+            return 1;
         }
     }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
+    private static Map<String, String> parse(String[] args, int first, Set<String> allowed, String example) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = first; i < args.length; i++) {
+            String a = args[i];
+            if (!allowed.contains(a)) {
+                throw new IllegalArgumentException("unknown argument '" + a + "' for " + example);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            opts.put(a, args[++i]);
         }
-        return args[i];
+        return opts;
+    }
+
+    private static int intOpt(Map<String, String> o, String k, int d) {
+        return o.containsKey(k) ? Integer.parseInt(o.get(k)) : d;
+    }
+
+    private static long longOpt(Map<String, String> o, String k, long d) {
+        return o.containsKey(k) ? Long.parseLong(o.get(k)) : d;
+    }
+
+    private static double doubleOpt(Map<String, String> o, String k, double d) {
+        return o.containsKey(k) ? Double.parseDouble(o.get(k)) : d;
     }
 
     private static void usage(PrintStream s) {
-        s.println("usage: java -jar vesalius-examples.jar [mnist-mlp] [--epochs N] [--batch-size N] [--hidden N]");
-        s.println("                                       [--lr X] [--train N] [--test N] [--seed N]");
-        s.println("  mnist-mlp  trains a 784-128-10 perceptron on the bundled MNIST digits with raw tensor ops,");
-        s.println("             autograd and hand-written SGD (defaults: 8000 train, 2000 test, 5 epochs, batch 64, lr 0.1)");
+        s.println("usage: java -jar vesalius-examples.jar [example] [options]");
+        s.println("  mnist-lenet (default)  LeNet-5 on the bundled MNIST digits with DataLoader, Trainer and SGD;");
+        s.println("      --epochs N (5) --batch-size N (64) --lr X (0.05) --momentum X (0.9) --train N (8000)");
+        s.println("      --test N (2000) --seed N (42) --output DIR (runs/mnist-lenet: curves.png, history, weights)");
+        s.println("  mnist-mlp  a 784-128-10 perceptron with raw tensor ops, autograd and hand-written SGD;");
+        s.println("      --epochs N (5) --batch-size N (64) --hidden N (128) --lr X (0.1) --train N (8000)");
+        s.println("      --test N (2000) --seed N (42)");
     }
 }

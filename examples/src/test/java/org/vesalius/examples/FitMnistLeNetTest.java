@@ -1,0 +1,52 @@
+package org.vesalius.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vesalius.backend.Backends;
+import org.vesalius.cnn.models.LeNet5;
+import org.vesalius.io.Safetensors;
+
+class FitMnistLeNetTest {
+
+    @Test
+    void shortRunLearnsAndWritesItsFiles(@TempDir Path dir) throws Exception {
+        // 2,000 digits, 1 epoch: seconds, yet far past chance; the full recipe is the README's main job
+        FitMnistLeNet.Config c = new FitMnistLeNet.Config(2000, 1000, 1, 64, 0.05, 0.9, 7, dir);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        long before = Backends.cpu().liveBytes();
+        FitMnistLeNet.Result r = FitMnistLeNet.run(c, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertTrue(Backends.cpu().liveBytes() <= before, "the run gives back its native memory");
+        assertTrue(r.accuracy() > 0.85, "test accuracy " + r.accuracy());
+        assertEquals(1, r.epochSeconds().size());
+        BufferedImage curves = ImageIO.read(dir.resolve("curves.png").toFile());
+        assertTrue(curves.getWidth() > 100 && curves.getHeight() > 100);
+        assertTrue(Files.readString(dir.resolve("history.csv")).startsWith("epoch,"));
+        try (LeNet5 reloaded = new LeNet5()) {
+            Safetensors.loadStateDict(reloaded, dir.resolve("lenet5.safetensors"), true);
+        }
+        assertTrue(r.toJson().matches("\\{\"example\":\"mnist-lenet\",\"accuracy\":0\\.\\d{4},.*\\}"), r.toJson());
+    }
+
+    @Test
+    void mainRunsLeNetByDefaultAndEndsWithJson(@TempDir Path dir) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"--epochs", "1", "--train", "500", "--test", "500", "--output", dir.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        assertTrue(lines[lines.length - 1].startsWith("{\"example\":\"mnist-lenet\""), lines[lines.length - 1]);
+        assertEquals(2, Main.run(new String[] {"mnist-lenet", "--hidden", "3"}, new PrintStream(out), new PrintStream(err)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown argument '--hidden' for mnist-lenet"));
+    }
+}
