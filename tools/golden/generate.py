@@ -234,6 +234,9 @@ TORCH = {
     "norm.p": lambda t, k: t[0].norm(_num(k["p"])),
     "norm.dims": lambda t, k: t[0].norm(_num(k["p"]), k["dims"], keepdim=k["keepDim"]),
     "cumsum": lambda t, k: t[0].cumsum(k["dim"]),
+    "sort": lambda t, k: tuple(torch.sort(t[0], dim=k["dim"], descending=k["descending"], stable=True)),
+    "argsort": lambda t, k: torch.sort(t[0], dim=k["dim"], descending=k["descending"], stable=True)[1],
+    "topk": lambda t, k: tuple(torch.topk(t[0], k["k"], dim=k["dim"], largest=k["largest"], sorted=True)),
     "all": lambda t, k: t[0].all(),
     "all.dim": lambda t, k: t[0].all(k["dim"], keepdim=k["keepDim"]),
     "any": lambda t, k: t[0].any(),
@@ -683,6 +686,20 @@ case("reduce", "cumsum", [R3()], {"dim": 1}, label="dim1")
 case("reduce", "cumsum", [R3(layout="permuted")], {"dim": -1}, label="last_permuted")
 case("reduce", "cumsum", [I(2, 5, lo=-3, hi=3)], {"dim": 1}, label="int64")
 case("reduce", "cumsum", [U(3, 7, dt="float32")], {"dim": 1}, label="f32")
+case("reduce", "sort", [R3()], {"dim": 1, "descending": False}, label="dim1")
+case("reduce", "sort", [R3(layout="permuted")], {"dim": -1, "descending": True}, label="desc_permuted")
+case("reduce", "sort", [I(3, 9, lo=0, hi=4)], {"dim": 1, "descending": False}, label="int64_ties_stable")
+case("reduce", "sort", [I(3, 9, lo=0, hi=4)], {"dim": 1, "descending": True}, label="int64_ties_desc")
+case("reduce", "sort", [V([0.5, NAN, -INF, 2.0, -0.25, INF, 1.0, NAN], [2, 4], dt="float32")],
+     {"dim": 1, "descending": False}, label="nan_inf")
+case("reduce", "sort", [V([0.5, NAN, -INF, 2.0, -0.25, INF, 1.0, NAN], [2, 4], dt="float32")],
+     {"dim": 1, "descending": True}, label="nan_inf_desc")
+case("reduce", "sort", [U(40, dt="float32")], {"dim": 0, "descending": False}, label="long_line_f32")
+case("reduce", "argsort", [R3()], {"dim": 0, "descending": True}, label="dim0")
+case("reduce", "argsort", [I(2, 7, lo=-3, hi=3)], {"dim": 1, "descending": False}, label="int64")
+case("reduce", "topk", [R3()], {"k": 2, "dim": 1, "largest": True}, label="largest")
+case("reduce", "topk", [R3(layout="permuted")], {"k": 3, "dim": -1, "largest": False}, label="smallest_permuted")
+case("reduce", "topk", [U(4, 10, dt="float32")], {"k": 5, "dim": 1, "largest": True}, label="f32")
 for op in ["all", "any"]:
     case("reduce", op, [B(3, 4)], label="bool")
     case("reduce", op, [V([1.0, 2.0, 0.0], dt="float32")], label="f32")

@@ -29,7 +29,7 @@ class OpCoverageTest {
             // autograd API (AutogradEngineTest)
             "requiresGrad_", "retainGrad", "setGrad", "accumulateGrad", "backward", "zeroGrad", "detach",
             // creation without a PyTorch-identical result (random streams differ) or trivial fills
-            "empty", "zeros", "ones", "full", "scalar", "of", "rand", "randn", "randint", "manualSeed",
+            "empty", "zeros", "ones", "full", "scalar", "of", "rand", "randn", "randint", "randperm", "manualSeed",
             "emptyLike", "zerosLike", "onesLike", "fullLike", "randLike", "randnLike", "randintLike",
             // conversion to Java values and devices
             "cpu", "item", "toFloatArray", "toDoubleArray", "toLongArray", "toIntArray", "toByteArray",

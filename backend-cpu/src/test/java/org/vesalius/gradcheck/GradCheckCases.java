@@ -36,7 +36,7 @@ public final class GradCheckCases {
      */
     public static final Set<String> NOT_DIFFERENTIABLE = Collections.unmodifiableSet(new TreeSet<>(Set.of(
             "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor", "logicalNot",
-            "isNan", "isInf", "equal", "allclose", "argmax", "argmin", "all", "any", "floorDivide", "toLong",
+            "isNan", "isInf", "equal", "allclose", "argmax", "argmin", "argsort", "all", "any", "floorDivide", "toLong",
             "linspace", "arange", "eye", "nonzero", "oneHot",
             "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_")));
 
@@ -327,6 +327,10 @@ public final class GradCheckCases {
         shaped("norm", "p2_dim", ANY, x -> x.norm(2, new int[] {2}, false));
         shaped("cumsum", "dim1", ANY, x -> x.cumsum(1));
         shaped("cumsum", "last", ANY, x -> x.cumsum(-1));
+        shaped("sort", "dim1", ANY, x -> x.sort(1, false).values());
+        shaped("sort", "last_desc", ANY, x -> x.sort(-1, true).values());
+        shaped("topk", "dim1", ANY, x -> x.topk(2, 1, true, true).values());
+        shaped("topk", "last_smallest", ANY, x -> x.topk(1, -1, false, true).values());
         shaped("softmax", "last", ANY, x -> x.softmax(-1));
         shaped("softmax", "first", ANY, x -> x.softmax(0));
         shaped("logSoftmax", "last", ANY, x -> x.logSoftmax(-1));

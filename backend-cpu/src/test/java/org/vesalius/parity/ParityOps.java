@@ -164,6 +164,9 @@ public final class ParityOps {
         op("norm.p", a -> a.t(0).norm(a.d("p")));
         op("norm.dims", a -> a.t(0).norm(a.d("p"), a.ints("dims"), a.b("keepDim")));
         op("cumsum", a -> a.t(0).cumsum(a.i("dim")));
+        op("sort", a -> a.t(0).sort(a.i("dim"), a.b("descending")));
+        op("argsort", a -> a.t(0).argsort(a.i("dim"), a.b("descending")));
+        op("topk", a -> a.t(0).topk(a.i("k"), a.i("dim"), a.b("largest"), true));
         op("all", a -> a.t(0).all());
         op("all.dim", a -> a.t(0).all(a.i("dim"), a.b("keepDim")));
         op("any", a -> a.t(0).any());

@@ -51,6 +51,23 @@ public interface Backend {
     /** Copies a contiguous tensor into a Java array of its storage type (see {@link #write}). */
     void read(Tensor src, Object array);
 
+    /**
+     * A new Java array of {@code n} elements of {@code dtype}'s storage type, the kind {@link #write}
+     * and {@link #read} take ({@code short[]} for float16 and bfloat16).
+     */
+    static Object newArray(DType dtype, int n) {
+        switch (dtype) {
+            case FLOAT32: return new float[n];
+            case FLOAT64: return new double[n];
+            case INT64: return new long[n];
+            case INT32: return new int[n];
+            case FLOAT16: case BFLOAT16: return new short[n];
+            case UINT8: return new byte[n];
+            case BOOL: return new boolean[n];
+            default: throw new IllegalStateException("unknown dtype " + dtype);
+        }
+    }
+
     /** {@code dst[i] = (dst.dtype) src[i]} for every index; shapes equal, src may be expanded. */
     void copy(Tensor src, Tensor dst);
 
@@ -81,6 +98,13 @@ public interface Backend {
      * rank and size 1 in {@code dim}. Ties resolve to the first index; NaN wins, as in PyTorch.
      */
     void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices);
+
+    /**
+     * Sorts each line of x along {@code dim} into {@code values} (x's shape and dtype) and writes where
+     * each value came from into {@code indices} (int64, x's shape). Stable: equal values keep their order.
+     * NaN compares greater than every number, as in PyTorch.
+     */
+    void sort(Tensor x, int dim, boolean descending, Tensor values, Tensor indices);
 
     /** Inclusive prefix sum along {@code dim}; out has x's shape and dtype. */
     void cumsum(Tensor x, int dim, Tensor out);

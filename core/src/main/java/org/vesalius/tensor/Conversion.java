@@ -1,5 +1,6 @@
 package org.vesalius.tensor;
 
+import org.vesalius.backend.Backend;
 
 /** Casts, device moves and reads into Java arrays. */
 final class Conversion {
@@ -61,24 +62,11 @@ final class Conversion {
             t = c;
             temp = true;
         }
-        Object array = newArray(as, t.numel());
+        Object array = Backend.newArray(as, t.numel());
         t.backend().read(t, array);
         if (temp) {
             t.close();
         }
         return array;
-    }
-
-    static Object newArray(DType dtype, int n) {
-        switch (dtype) {
-            case FLOAT32: return new float[n];
-            case FLOAT64: return new double[n];
-            case INT64: return new long[n];
-            case INT32: return new int[n];
-            case FLOAT16: case BFLOAT16: return new short[n];
-            case UINT8: return new byte[n];
-            case BOOL: return new boolean[n];
-            default: throw new IllegalStateException("unknown dtype " + dtype);
-        }
     }
 }

@@ -399,6 +399,16 @@ public final class Tensor implements AutoCloseable {
         return Creation.randint(low, high, DType.INT64, Device.CPU, gen, shape);
     }
 
+    /** A random permutation of {@code 0 .. n-1}, int64 {@code [n]}, drawn from the default generator. */
+    public static Tensor randperm(int n) {
+        return Sorting.randperm(n, Generator.defaultGenerator(), Device.CPU);
+    }
+
+    /** A random permutation of {@code 0 .. n-1}, int64 {@code [n]}, drawn from {@code gen}. */
+    public static Tensor randperm(int n, Generator gen) {
+        return Sorting.randperm(n, gen, Device.CPU);
+    }
+
     /** Seeds the default generator, like {@code torch.manual_seed}. */
     public static void manualSeed(long seed) {
         Generator.defaultGenerator().manualSeed(seed);
@@ -1077,6 +1087,38 @@ public final class Tensor implements AutoCloseable {
 
     public ValuesIndices min(int dim, boolean keepDim) {
         return Reductions.maxMin(this, dim, keepDim, false);
+    }
+
+    /**
+     * Sorts along {@code dim} (PyTorch's {@code torch.sort(stable=True)}): values of this tensor's shape and
+     * the int64 indices they came from. Equal values keep their order; NaN sorts as the largest value.
+     */
+    public ValuesIndices sort(int dim, boolean descending) {
+        return Sorting.sort(this, dim, descending);
+    }
+
+    /** Ascending sort along the last dim. */
+    public ValuesIndices sort() {
+        return Sorting.sort(this, -1, false);
+    }
+
+    /** The int64 indices that sort this tensor along {@code dim} (stable). */
+    public Tensor argsort(int dim, boolean descending) {
+        return Sorting.sort(this, dim, descending).indices();
+    }
+
+    /**
+     * The {@code k} largest (or smallest) values along {@code dim} and their int64 indices, in sorted
+     * order: shape as this tensor's with {@code k} in {@code dim}. {@code sorted} is accepted for
+     * PyTorch's signature; the result is always sorted.
+     */
+    public ValuesIndices topk(int k, int dim, boolean largest, boolean sorted) {
+        return Sorting.topk(this, k, dim, largest, sorted);
+    }
+
+    /** The {@code k} largest values along the last dim and their indices. */
+    public ValuesIndices topk(int k) {
+        return Sorting.topk(this, k, -1, true, true);
     }
 
     /** Max over several dims (gradient shared evenly among ties, as PyTorch's amax). */

@@ -190,6 +190,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void sort(Tensor x, int dim, boolean descending, Tensor values, Tensor indices) {
+        CpuSort.sort(x, dim, descending, values, indices);
+    }
+
+    @Override
     public void cumsum(Tensor x, int dim, Tensor out) {
         CpuReduce.cumsum(x, dim, out);
     }

@@ -284,7 +284,7 @@ final class CpuReduce {
     }
 
     /** Enumerates the lines along {@code dim}: a Strided over the other dims for the given operands. */
-    private static Strided lines(int dim, Tensor... ops) {
+    static Strided lines(int dim, Tensor... ops) {
         int[] shape = ops[0].shape();
         int[] ls = new int[shape.length - 1];
         int[][] st = new int[ops.length][shape.length - 1];

@@ -44,6 +44,7 @@ public final class Dnnl {
             dnnl_engine e = null;
             Throwable failure = null;
             try {
+                OpenMp.beforeLoad();
                 Loader.load(org.bytedeco.dnnl.global.dnnl.class);
                 e = new dnnl_engine();
                 check(dnnl_engine_create(e, dnnl_cpu, 0), "dnnl_engine_create(cpu)");

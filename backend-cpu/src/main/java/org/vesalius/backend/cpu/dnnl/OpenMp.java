@@ -84,6 +84,43 @@ public final class OpenMp {
         return true;
     }
 
+    /**
+     * Called once, just before the dnnl preset loads libgomp, which reads its settings from the
+     * environment only then. Unless the user chose otherwise, asks for {@code OMP_WAIT_POLICY=PASSIVE}:
+     * with libgomp's default its idle workers spin for a while after every oneDNN call, on the very
+     * cores the Java kernels that follow need (the MNIST example ran 7x slower on 2 cores). Setting the
+     * variable takes the foreign function API (Java 22+); on older JVMs this logs how to set it.
+     */
+    static void beforeLoad() {
+        String policy = waitPolicyToSet(System.getenv("OMP_WAIT_POLICY"), System.getProperty("vesalius.omp.waitPolicy"));
+        if (policy == null) {
+            return;
+        }
+        String failure = Env.set("OMP_WAIT_POLICY", policy);
+        if (failure == null) {
+            LOG.debug("OMP_WAIT_POLICY={} set for libgomp", policy);
+        } else {
+            LOG.warn("OMP_WAIT_POLICY is not set, so oneDNN's OpenMP threads spin on the cores the Java kernels need "
+                    + "(training can run several times slower). Start the JVM with OMP_WAIT_POLICY=PASSIVE in its "
+                    + "environment, or run on Java 22+, where Vesalius sets it ({})", failure);
+        }
+    }
+
+    /**
+     * The wait policy to put in the environment: none when the user set {@code OMP_WAIT_POLICY}
+     * ({@code env}) or asked to keep libgomp's default with {@code -Dvesalius.omp.waitPolicy=} (empty);
+     * the property's value when given; else PASSIVE.
+     */
+    static String waitPolicyToSet(String env, String property) {
+        if (env != null) {
+            return null;
+        }
+        if (property == null) {
+            return "PASSIVE";
+        }
+        return property.isBlank() ? null : property.trim();
+    }
+
     /** Applies a pending {@link #setThreads} to the calling thread; cheap when nothing changed. */
     public static void applyToCurrentThread() {
         int g = generation;
@@ -114,6 +151,46 @@ public final class OpenMp {
             return (int) Native.GET.invoke();
         } catch (Throwable t) {
             throw new IllegalStateException("omp_get_max_threads failed", t);
+        }
+    }
+
+    /** setenv(3) through java.lang.foreign (looked up reflectively: Java 17 bytecode). */
+    private static final class Env {
+        /** Sets the variable in the process environment; returns null, or why it could not. */
+        static String set(String name, String value) {
+            try {
+                Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
+                Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
+                Class<?> arenaC = Class.forName("java.lang.foreign.Arena");
+                Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
+                Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
+                Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
+                Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
+                Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
+                Object linker = linkerC.getMethod("nativeLinker").invoke(null);
+                Object lookup = linkerC.getMethod("defaultLookup").invoke(linker);
+                Object symbol = ((java.util.Optional<?>) lookupC.getMethod("find", String.class).invoke(lookup, "setenv"))
+                        .orElseThrow();
+                Object intLayout = valueLayoutC.getField("JAVA_INT").get(null);
+                Object address = valueLayoutC.getField("ADDRESS").get(null);
+                Object args = Array.newInstance(layoutC, 3);
+                Array.set(args, 0, address);
+                Array.set(args, 1, address);
+                Array.set(args, 2, intLayout);
+                Object desc = descC.getMethod("of", layoutC, args.getClass()).invoke(null, intLayout, args);
+                Object options = Array.newInstance(optionC, 0);
+                MethodHandle setenv = (MethodHandle) linkerC.getMethod("downcallHandle", segmentC, descC, options.getClass())
+                        .invoke(linker, symbol, desc, options);
+                Object arena = arenaC.getMethod("global").invoke(null);
+                Method utf8 = arenaC.getMethod("allocateFrom", String.class);
+                // overwrite = 0: a value that appeared since the JVM started wins
+                int rc = (int) setenv.invoke(utf8.invoke(arena, name), utf8.invoke(arena, value), 0);
+                return rc == 0 ? null : "setenv returned " + rc;
+            } catch (ClassNotFoundException | NoSuchMethodException e) {
+                return "java.lang.foreign is not available on Java " + Runtime.version().feature();
+            } catch (Throwable t) {
+                return t.toString();
+            }
         }
     }
 

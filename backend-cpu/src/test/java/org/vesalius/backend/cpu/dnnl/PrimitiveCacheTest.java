@@ -3,6 +3,7 @@ package org.vesalius.backend.cpu.dnnl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -109,6 +110,15 @@ class PrimitiveCacheTest {
         // asking for the current count is a no-op that always succeeds
         assertTrue(OpenMp.setThreads(OpenMp.maxThreads()));
         assertFalse(Dnnl.stream().isNull());
+    }
+
+    @Test
+    void waitPolicyIsSetOnlyWhenTheUserLeftItOpen() {
+        assertEquals("PASSIVE", OpenMp.waitPolicyToSet(null, null));
+        assertNull(OpenMp.waitPolicyToSet("ACTIVE", null), "the user's environment wins");
+        assertNull(OpenMp.waitPolicyToSet("ACTIVE", "PASSIVE"));
+        assertNull(OpenMp.waitPolicyToSet(null, ""), "an empty property keeps libgomp's default");
+        assertEquals("ACTIVE", OpenMp.waitPolicyToSet(null, " ACTIVE "));
     }
 
     @Test
