@@ -21,8 +21,8 @@ import org.vesalius.tensor.Tensor;
  * <p>State-dict keys are torchvision's: {@code features.conv0.weight}, {@code features.norm0.*},
  * {@code features.denseblock1.denselayer1.norm1.*}, {@code ....conv1.weight}, {@code ....norm2.*},
  * {@code ....conv2.weight}, {@code features.transition1.norm.*}, {@code features.transition1.conv.weight},
- * ..., {@code features.norm5.*}, {@code classifier.weight}, {@code classifier.bias} (the 3-d network
- * has the same keys, as MONAI's DenseNet). Weights start as torchvision initialises them
+ * ..., {@code features.norm5.*}, {@code classifier.weight}, {@code classifier.bias}, in 3-d as in 2-d.
+ * Weights start as torchvision initialises them
  * (convolutions Kaiming normal, batch norms 1 and 0, the classifier's bias 0).
  */
 public class DenseNet extends Module {

@@ -21,9 +21,9 @@ import org.vesalius.tensor.Tensor;
  * <p>State-dict keys are torchvision's ({@code conv1.weight}, {@code bn1.*},
  * {@code layer1.0.conv1.weight}, {@code layer2.0.downsample.0.weight}, ..., {@code fc.weight},
  * {@code fc.bias}), so with {@code spatialDims 2}, 3 input channels, 1000 classes and
- * {@code baseWidth 64} torchvision's ImageNet weights load; the 3-d network has the same keys (as
- * MONAI's ResNet). Weights start as torchvision initialises them (convolutions Kaiming normal with
- * fan-out, batch norms 1 and 0, the classifier PyTorch's {@code Linear} default).
+ * {@code baseWidth 64} torchvision's ImageNet weights load; the 3-d network has the same keys.
+ * Weights start as torchvision initialises them (convolutions Kaiming normal with fan-out, batch
+ * norms 1 and 0, the classifier PyTorch's {@code Linear} default).
  * <pre>{@code
  * var net = ResNet.resnet18(2, 1, 2);         // [N, 1, 224, 224] -> [N, 2]
  * var vol = ResNet.resnet50(3, 1, 2);         // [N, 1, 64, 64, 64] -> [N, 2]

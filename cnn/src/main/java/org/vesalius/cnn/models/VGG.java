@@ -29,7 +29,7 @@ import org.vesalius.tensor.Tensor;
  * and 0, linear layers normal with std 0.01 and zero bias).
  * <pre>{@code
  * var net = VGG.vgg11(2, 1, 10, true);        // [N, 1, 224, 224] -> [N, 10]; 128M parameters
- * var small = new VGG(2, 16, true, 1, 2, 16, 256, 1, 0.5, new Generator(0));   // 32x32 inputs, ~1.2M
+ * var small = new VGG(2, 16, true, 1, 2, 16, 256, 1, 0.5, new Generator(0));   // 32x32 and up, 1.0M parameters
  * }</pre>
  */
 public class VGG extends Module {
