@@ -2,15 +2,17 @@
 """Runs Vesalius's bench jar and the PyTorch peer alternately on the same machine and prints the ratio
 per workload (PyTorch median / Vesalius median: above 1 means Vesalius is faster).
 
-Usage: python3 bench/scripts/compare.py [--rounds 5] [--threads 2] [--iters 30]
+Usage: python3 bench/scripts/compare.py [--rounds 5] [--threads 2] [--iters N]
                                         [--torch ../shared/bench/torch_ops.py]
                                         [--torch-bench ../shared/bench/torch_bench.py]
                                         [--python /usr/bin/python3] [--torch-unset VAR ...] [WORKLOAD ...]
 
-Op workloads are paired with torch_ops.py (or --torch, e.g. bench/scripts/torch_norm_ops.py). Model
-workloads (lenet-train, lenet-infer) are paired with W2 / W2-infer of the project's torch_bench.py
-when that file exists (its "RESULT ... median_ms=..." lines), else with bench/scripts/torch_models.py,
-which defines the same networks. Both peers see this process's environment (OPENBLAS_CORETYPE,
+Op workloads are paired with torch_ops.py (or --torch, e.g. bench/scripts/torch_norm_ops.py) and
+time 30 steps unless --iters says otherwise. Model workloads (lenet-train, lenet-infer, unet-train,
+unet-infer) are paired with W2 / W2-infer / W3 / W3-infer of the project's torch_bench.py when that
+file exists (its "RESULT ... median_ms=..." lines), else with bench/scripts/torch_models.py, which
+defines the same networks; both peers use the benchmark's own warm-up and timed counts (W3: 2/8 and
+3/10) unless --iters is given. Both peers see this process's environment (OPENBLAS_CORETYPE,
 OMP_*), except the variables named by --torch-unset, which PyTorch does not see: run with
 OMP_WAIT_POLICY=PASSIVE and --torch-unset OMP_WAIT_POLICY to give PyTorch its default spinning
 threads while Vesalius keeps passive ones. Say which in any report.
@@ -18,7 +20,8 @@ threads while Vesalius keeps passive ones. Say which in any report.
 import argparse, json, os, statistics, subprocess, sys
 
 # Vesalius model workload -> (torch_bench.py workload, torch_bench.py's name for it)
-MODEL_WORKLOADS = {"lenet-train": ("w2", "W2-lenet-train"), "lenet-infer": ("w2-infer", "W2-lenet-infer")}
+MODEL_WORKLOADS = {"lenet-train": ("w2", "W2-lenet-train"), "lenet-infer": ("w2-infer", "W2-lenet-infer"),
+                   "unet-train": ("w3", "W3-unet-train"), "unet-infer": ("w3-infer", "W3-unet-infer")}
 
 
 def run(cmd, env=None):
@@ -40,14 +43,19 @@ def main():
     ap.add_argument("workloads", nargs="*")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iters", type=int, default=30)
+    ap.add_argument("--iters", type=int, default=None)
     ap.add_argument("--torch", default=os.path.join(root, "..", "shared", "bench", "torch_ops.py"))
     ap.add_argument("--torch-bench", default=os.path.join(root, "..", "shared", "bench", "torch_bench.py"))
     ap.add_argument("--torch-unset", action="append", default=[], metavar="VAR")
     ap.add_argument("--python", default="/usr/bin/python3")
     ap.add_argument("--jar", default=os.path.join(root, "bench", "target", "vesalius-bench.jar"))
     a = ap.parse_args()
-    common = ["--threads", str(a.threads), "--iters", str(a.iters)]
+
+    def common(n):  # model workloads keep their own timed counts unless --iters is given
+        if a.iters is None and n in MODEL_WORKLOADS:
+            return ["--threads", str(a.threads)]
+        return ["--threads", str(a.threads), "--iters", str(a.iters or 30)]
+
     torch_env = {k: v for k, v in os.environ.items() if k not in a.torch_unset}
     names = a.workloads or [l.strip() for l in subprocess.run(
         ["java", "-jar", a.jar, "--list"], check=True, capture_output=True, text=True).stdout.splitlines() if l.strip()]
@@ -55,16 +63,16 @@ def main():
     def torch_cmd(n):
         if n in MODEL_WORKLOADS:
             if os.path.exists(a.torch_bench):
-                return [a.python, a.torch_bench, MODEL_WORKLOADS[n][0]] + common, "torch_bench.py"
-            return [a.python, os.path.join(here, "torch_models.py"), n] + common, "torch_models.py"
-        return [a.python, a.torch, n] + common, os.path.basename(a.torch)
+                return [a.python, a.torch_bench, MODEL_WORKLOADS[n][0]] + common(n), "torch_bench.py"
+            return [a.python, os.path.join(here, "torch_models.py"), n] + common(n), "torch_models.py"
+        return [a.python, a.torch, n] + common(n), os.path.basename(a.torch)
 
     med = {n: {"vesalius": [], "torch": []} for n in names}
     best = {n: {"vesalius": float("inf"), "torch": float("inf")} for n in names}
     for r in range(a.rounds):
         for n in names:
             tcmd, _ = torch_cmd(n)
-            for peer, cmd, env in (("vesalius", ["java", "-jar", a.jar, n] + common, None),
+            for peer, cmd, env in (("vesalius", ["java", "-jar", a.jar, n] + common(n), None),
                                    ("torch", tcmd, torch_env)):
                 for rec in run(cmd, env):
                     med[n][peer].append(rec["median_ms"])

@@ -5,12 +5,14 @@ Usage (Debian's interpreter, which has python3-torch):
     /usr/bin/python3 bench/scripts/torch_models.py WORKLOAD [--warmup N] [--iters N] [--threads 2]
 
 WORKLOAD: lenet-train | lenet-infer (W2 of the project's benchmark plan: LeNet-5, batch 64×1×28×28,
-softmax cross-entropy, SGD momentum 0.9 lr 0.01; inference in eval mode under inference_mode).
+softmax cross-entropy, SGD momentum 0.9 lr 0.01; inference in eval mode under inference_mode);
+unet-train | unet-infer (W3: U-Net, batch 4×1×128×128, levels 16/32/64, bottleneck 128, BCE with
+logits, Adam lr 1e-3, 2 warm-up / 8 timed steps; inference in eval mode, 3 / 10).
 Prints one JSON line per measurement, the format of Vesalius's bench jar:
     {"peer": "torch", "workload": ..., "median_ms": ..., "min_ms": ..., "iters": ..., "threads": ...}
 
-tools/golden/generate_cnn_layers.py imports lenet5() from here, so the weights its fixture holds come
-from the very network this script times.
+tools/golden/generate_cnn_layers.py imports lenet5() and tools/golden/generate_cnn_models.py imports
+unet() from here, so the networks their fixtures hold are the very networks this script times.
 """
 import argparse
 import json
@@ -27,7 +29,51 @@ def lenet5(torch, in_channels=1, num_classes=10):
         nn.Flatten(), nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, num_classes))
 
 
-WORKLOADS = {"lenet-train": (10, 30), "lenet-infer": (10, 30)}
+def unet(torch, chs=(16, 32, 64), bott=128, in_channels=1, out_channels=1):
+    """W3's U-Net as the project's torch_bench.py defines it (same modules, names and forward); the
+    defaults are W3. State-dict keys enc.*, bott.*, up.*, dec.*, head.* (org.vesalius.cnn.models.UNet)."""
+    nn = torch.nn
+    F = torch.nn.functional
+
+    def block(cin, cout):
+        return nn.Sequential(
+            nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+            nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+    class UNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.enc = nn.ModuleList()
+            cin = in_channels
+            for c in chs:
+                self.enc.append(block(cin, c))
+                cin = c
+            self.bott = block(chs[-1], bott)
+            self.up = nn.ModuleList()
+            self.dec = nn.ModuleList()
+            cin = bott
+            for c in reversed(chs):
+                self.up.append(nn.ConvTranspose2d(cin, c, 2, stride=2))
+                self.dec.append(block(2 * c, c))
+                cin = c
+            self.head = nn.Conv2d(chs[0], out_channels, 1)
+
+        def forward(self, x):
+            skips = []
+            for e in self.enc:
+                x = e(x)
+                skips.append(x)
+                x = F.max_pool2d(x, 2)
+            x = self.bott(x)
+            for up, dec, s in zip(self.up, self.dec, reversed(skips)):
+                x = dec(torch.cat([up(x), s], dim=1))
+            return self.head(x)  # logits; sigmoid is fused into the loss
+
+    return UNet()
+
+
+# workload -> (warm-up, timed) as the benchmark plan defines them
+WORKLOADS = {"lenet-train": (10, 30), "lenet-infer": (10, 30), "unet-train": (2, 8), "unet-infer": (3, 10)}
 
 
 def main():
@@ -44,10 +90,19 @@ def main():
     warmup = warmup if a.warmup is None else a.warmup
     iters = iters if a.iters is None else a.iters
 
-    model = lenet5(torch)
-    x = torch.rand(64, 1, 28, 28)
-    y = torch.randint(0, 10, (64,))
-    if a.workload == "lenet-infer":
+    if a.workload.startswith("lenet"):
+        model = lenet5(torch)
+        x = torch.rand(64, 1, 28, 28)
+        y = torch.randint(0, 10, (64,))
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        loss_fn = torch.nn.CrossEntropyLoss()
+    else:
+        model = unet(torch)
+        x = torch.rand(4, 1, 128, 128)
+        y = (torch.rand(4, 1, 128, 128) > 0.5).float()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loss_fn = torch.nn.BCEWithLogitsLoss()
+    if a.workload.endswith("-infer"):
         model.eval()
 
         def step():
@@ -55,8 +110,6 @@ def main():
                 model(x)
     else:
         model.train()
-        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        loss_fn = torch.nn.CrossEntropyLoss()
 
         def step():
             opt.zero_grad(set_to_none=True)

@@ -18,8 +18,9 @@ import org.vesalius.tensor.Tensor;
  *
  * <pre>java -jar bench/target/vesalius-bench.jar [WORKLOAD ...] [--threads 2] [--warmup 5] [--iters 30]</pre>
  *
- * <p>Op workloads default to 5 warm-up and 30 timed steps; model workloads ({@code lenet-train},
- * {@code lenet-infer}) to the counts of their benchmark definition (10/30). {@code --warmup} and
+ * <p>Op workloads default to 5 warm-up and 30 timed steps; model workloads to the counts of their
+ * benchmark definition ({@code lenet-train}, {@code lenet-infer}: 10/30; {@code unet-train}: 2/8;
+ * {@code unet-infer}: 3/10). {@code --warmup} and
  * {@code --iters} override both.
  */
 public final class Bench {

@@ -3,15 +3,18 @@ package org.vesalius.bench;
 import java.util.Map;
 import org.vesalius.autograd.NoGrad;
 import org.vesalius.cnn.models.LeNet5;
+import org.vesalius.cnn.models.Norm;
+import org.vesalius.cnn.models.UNet;
 import org.vesalius.nn.F;
+import org.vesalius.optim.Adam;
 import org.vesalius.optim.SGD;
 import org.vesalius.tensor.Generator;
 import org.vesalius.tensor.Tensor;
 
 /**
- * Model-level workloads, the Java side of {@code bench/scripts/torch_models.py} and of W2 in the
- * project's PyTorch benchmark ({@code torch_bench.py w2} and {@code w2-infer}): the same network, batch,
- * loss, optimizer and warm-up/timed counts.
+ * Model-level workloads, the Java side of {@code bench/scripts/torch_models.py} and of W2 and W3 in
+ * the project's PyTorch benchmark ({@code torch_bench.py w2}, {@code w2-infer}, {@code w3},
+ * {@code w3-infer}): the same network, batch, loss, optimizer and warm-up/timed counts.
  */
 final class ModelWorkloads {
     private ModelWorkloads() {
@@ -20,6 +23,8 @@ final class ModelWorkloads {
     static void register(Map<String, Bench.Workload> m) {
         m.put("lenet-train", lenet(true));
         m.put("lenet-infer", lenet(false));
+        m.put("unet-train", unet(true));
+        m.put("unet-infer", unet(false));
     }
 
     /**
@@ -47,5 +52,34 @@ final class ModelWorkloads {
             F.crossEntropy(net.forward(x), y).backward();
             opt.step();
         }, 1, 10, 30);
+    }
+
+    /**
+     * W3: the U-Net of {@link UNet} with levels 16/32/64 and a 128-channel bottleneck (batch norm, conv
+     * without bias, max pooling, 2×2 transposed convolutions, concatenated skips, 1×1 head) on a
+     * 4×1×128×128 batch with a random binary mask. Training: zero the gradients, forward, BCE with
+     * logits, backward, Adam step (lr 1e-3); 2 warm-up and 8 timed steps. Inference: the forward in eval
+     * mode (running statistics) without a graph; 3 warm-up and 10 timed.
+     */
+    private static Bench.Workload unet(boolean train) {
+        Generator g = new Generator(42);
+        UNet net = new UNet(2, 1, 1, new int[] {16, 32, 64, 128}, Norm.BATCH, false, false, g);
+        Tensor x = Tensor.rand(g, 4, 1, 128, 128);
+        Tensor y = Tensor.rand(g, 4, 1, 128, 128).gt(0.5).toFloat();
+        if (!train) {
+            net.eval();
+            return new Bench.Workload(() -> {
+                try (NoGrad ng = NoGrad.open()) {
+                    net.forward(x);
+                }
+            }, 1, 3, 10);
+        }
+        net.train();
+        Adam opt = new Adam(net.parameters(), 1e-3);
+        return new Bench.Workload(() -> {
+            opt.zeroGrad();
+            F.binaryCrossEntropyWithLogits(net.forward(x), y).backward();
+            opt.step();
+        }, 1, 2, 8);
     }
 }

@@ -27,7 +27,7 @@ public abstract class AdaptiveAvgPoolNd extends Module {
     /** {@code [N, C, *spatial]} (or {@code [C, *spatial]}) to {@code [N, C, *outputSize]}. */
     @Override
     public Tensor forward(Tensor input) {
-        Sizes.checkInput(toString(), input.shape(), spatialDims, 0);
+        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
         switch (spatialDims) {
             case 1: return input.adaptiveAvgPool1d(outputSize[0]);
             case 2: return input.adaptiveAvgPool2d(outputSize);

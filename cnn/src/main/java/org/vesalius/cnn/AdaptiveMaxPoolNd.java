@@ -29,7 +29,7 @@ public abstract class AdaptiveMaxPoolNd extends Module {
     /** {@code [N, C, *spatial]} (or {@code [C, *spatial]}) to {@code [N, C, *outputSize]}. */
     @Override
     public Tensor forward(Tensor input) {
-        Sizes.checkInput(toString(), input.shape(), spatialDims, 0);
+        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
         switch (spatialDims) {
             case 1: return input.adaptiveMaxPool1d(outputSize[0]);
             case 2: return input.adaptiveMaxPool2d(outputSize);
@@ -42,7 +42,7 @@ public abstract class AdaptiveMaxPoolNd extends Module {
      * output's shape).
      */
     public ValuesIndices forwardWithIndices(Tensor input) {
-        Sizes.checkInput(toString(), input.shape(), spatialDims, 0);
+        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
         switch (spatialDims) {
             case 1: return input.adaptiveMaxPool1dWithIndices(outputSize[0]);
             case 2: return input.adaptiveMaxPool2dWithIndices(outputSize);

@@ -87,7 +87,7 @@ public abstract class AvgPoolNd extends Module {
     /** The averaged input: {@code [N, C, *spatial]} (or {@code [C, *spatial]}) to {@code [N, C, *out]}. */
     @Override
     public Tensor forward(Tensor input) {
-        Sizes.checkInput(toString(), input.shape(), spatialDims, 0);
+        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
         switch (spatialDims) {
             case 1:
                 return input.avgPool1d(kernelSize[0], stride[0], padding[0], ceilMode, countIncludePad, divisorOverride);

@@ -210,7 +210,7 @@ public abstract class ConvNd extends Module {
 
     /** Throws a message naming this layer's expected input unless the shape and channel count fit. */
     protected void checkInput(Tensor input) {
-        Sizes.checkInput(toString(), input.shape(), spatialDims, inChannels);
+        Sizes.checkInput(this::toString, input.shape(), spatialDims, inChannels);
     }
 
     /** The convolution, padding first unless the mode is zeros. */

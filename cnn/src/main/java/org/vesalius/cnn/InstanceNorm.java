@@ -94,7 +94,7 @@ public abstract class InstanceNorm extends Module {
      */
     @Override
     public Tensor forward(Tensor input) {
-        Sizes.checkInput(toString(), input.shape(), spatialDims, 0);
+        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
         boolean batched = input.dim() == spatialDims + 2;
         int c = input.size(batched ? 1 : 0);
         if (c != numFeatures) {

@@ -75,7 +75,7 @@ public abstract class MaxPoolNd extends Module {
     /** The pooled input: {@code [N, C, *spatial]} (or {@code [C, *spatial]}) to {@code [N, C, *out]}. */
     @Override
     public Tensor forward(Tensor input) {
-        Sizes.checkInput(toString(), input.shape(), spatialDims, 0);
+        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
         switch (spatialDims) {
             case 1: return input.maxPool1d(kernelSize[0], stride[0], padding[0], dilation[0], ceilMode);
             case 2: return input.maxPool2d(kernelSize, stride, padding, dilation, ceilMode);
@@ -88,7 +88,7 @@ public abstract class MaxPoolNd extends Module {
      * spatial plane (int64, the output's shape), as PyTorch's {@code return_indices=True}.
      */
     public ValuesIndices forwardWithIndices(Tensor input) {
-        Sizes.checkInput(toString(), input.shape(), spatialDims, 0);
+        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
         switch (spatialDims) {
             case 1: return input.maxPool1dWithIndices(kernelSize[0], stride[0], padding[0], dilation[0], ceilMode);
             case 2: return input.maxPool2dWithIndices(kernelSize, stride, padding, dilation, ceilMode);

@@ -1,6 +1,7 @@
 package org.vesalius.cnn;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.StringJoiner;
 
 /** Argument checks and printing shared by the layers: per-dim sizes given as one value or one per dim. */
@@ -70,14 +71,16 @@ final class Sizes {
 
     /**
      * Throws unless {@code input} is {@code [N, C, *spatial]} or {@code [C, *spatial]} with
-     * {@code spatialDims} spatial dims and (when {@code channels > 0}) that many channels.
+     * {@code spatialDims} spatial dims and (when {@code channels > 0}) that many channels. The layer's
+     * name (its printout) is built only for the message: layers check every forward.
      */
-    static void checkInput(String layer, int[] shape, int spatialDims, int channels) {
+    static void checkInput(Supplier<String> layerName, int[] shape, int spatialDims, int channels) {
         boolean ok = shape.length == spatialDims + 1 || shape.length == spatialDims + 2;
         int c = ok ? shape[shape.length - spatialDims - 1] : -1;
         if (ok && (channels <= 0 || c == channels)) {
             return;
         }
+        String layer = layerName.get();
         String sp = spatialNames(spatialDims);
         String ch = channels > 0 ? Integer.toString(channels) : "C";
         String want = "[N, " + ch + ", " + sp + "] or unbatched [" + ch + ", " + sp + "]";
