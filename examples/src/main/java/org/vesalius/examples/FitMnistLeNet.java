@@ -116,6 +116,7 @@ public final class FitMnistLeNet {
                 History history = trainer.fit(trainLoader, testLoader);
                 Map<String, Double> finalTest = trainer.evaluate(testLoader);
                 if (config.output() != null) {
+                    java.nio.file.Files.createDirectories(config.output());
                     history.saveCsv(config.output().resolve("history.csv"));
                     history.saveJson(config.output().resolve("history.json"));
                     history.plot(config.output().resolve("curves.png"));

@@ -81,6 +81,20 @@ public final class Overlay {
         return img;
     }
 
+    /** {@code image} enlarged {@code factor} times with square pixels (nearest neighbour), so small slices stay legible. */
+    public static BufferedImage enlarge(BufferedImage image, int factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("Overlay.enlarge: factor must be >= 1, got " + factor);
+        }
+        BufferedImage out = new BufferedImage(image.getWidth() * factor, image.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < out.getHeight(); y++) {
+            for (int x = 0; x < out.getWidth(); x++) {
+                out.setRGB(x, y, image.getRGB(x / factor, y / factor));
+            }
+        }
+        return out;
+    }
+
     /** Writes {@code image} as PNG through a temporary file renamed into place, so a reader never sees half a file. */
     public static void writePng(BufferedImage image, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();

@@ -75,7 +75,10 @@ class UNetTrainingTest {
                     liveAfterStep5 = Backends.cpu().liveBytes();
                 }
             }
-            assertEquals(liveAfterStep5, Backends.cpu().liveBytes(), "native memory after step 5 and after step " + steps);
+            // process-wide count: the GC cleaner may free other tests' leftovers meanwhile, so it can only fall
+            long liveAfter = Backends.cpu().liveBytes();
+            assertTrue(liveAfter <= liveAfterStep5, "native memory grew from " + liveAfterStep5 + " bytes after step 5 to "
+                    + liveAfter + " after step " + steps);
             assertTrue(last < 0.4 * first, "loss " + first + " -> " + last);
 
             net.eval();

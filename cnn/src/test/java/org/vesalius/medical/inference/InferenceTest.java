@@ -149,4 +149,24 @@ class InferenceTest {
         }
         assertThrows(IllegalArgumentException.class, () -> Overlay.outlines(img, Tensor.zeros(10, 10)));
     }
+
+    @Test
+    void largestComponentKeepsTheBiggestIsland() {
+        Tensor m = Tensor.zeros(6, 7);
+        m.narrow(0, 0, 3).narrow(1, 0, 3).fill_(1);   // 9 voxels
+        m.narrow(0, 4, 2).narrow(1, 5, 2).fill_(1);   // 4 voxels
+        m.narrow(0, 5, 1).narrow(1, 0, 1).fill_(1);   // 1 voxel, diagonal-free
+        Tensor kept = PostProcessing.keepLargestComponent(m);
+        assertEquals(9, (int) kept.sum().item());
+        assertEquals(1, (int) kept.toFloat().narrow(0, 0, 3).narrow(1, 0, 3).min().item());
+        // diagonal neighbours are separate components (face connectivity), in 3-D too
+        Tensor d = Tensor.zeros(2, 2, 2);
+        d.narrow(0, 0, 1).narrow(1, 0, 1).narrow(2, 0, 1).fill_(1);
+        d.narrow(0, 1, 1).narrow(1, 1, 1).narrow(2, 1, 1).fill_(1);
+        assertEquals(1, (int) PostProcessing.keepLargestComponent(d).sum().item());
+        assertEquals(0, (int) PostProcessing.keepLargestComponent(Tensor.zeros(3, 3)).sum().item());
+        assertEquals(13, (int) PostProcessing.removeSmallComponents(m, 2).sum().item());
+        assertEquals(9, (int) PostProcessing.removeSmallComponents(m, 5).sum().item());
+        assertEquals(8 * 3, Overlay.enlarge(new BufferedImage(8, 5, BufferedImage.TYPE_INT_RGB), 3).getWidth());
+    }
 }
