@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class Main {
     /** The example run when none is named. */
-    static final String DEFAULT_EXAMPLE = "mnist-lenet";
+    static final String DEFAULT_EXAMPLE = "brain-extraction";
 
     /** Options each example accepts (all take a value). */
     private static final Map<String, Set<String>> OPTIONS = Map.of(
@@ -128,10 +128,10 @@ public final class Main {
 
     private static void usage(PrintStream s) {
         s.println("usage: java -jar vesalius-examples.jar [example] [options]");
-        s.println("  brain-extraction  a 2-D U-Net learns the brain mask of the bundled Colin27 T1 MRI; tested on held-out");
+        s.println("  brain-extraction (default)  a 2-D U-Net learns the brain mask of the bundled Colin27 T1 MRI; tested on held-out");
         s.println("      slices (>= 5 slices from training), plain and randomly transformed: Dice, HD95 in mm;");
         s.println("      --epochs N (30) --batch-size N (8) --lr X (0.002, cosine decay) --seed N (42) --output DIR (runs/brain-extraction)");
-        s.println("  mnist-lenet (default)  LeNet-5 on the bundled MNIST digits with DataLoader, Trainer and SGD;");
+        s.println("  mnist-lenet  LeNet-5 on the bundled MNIST digits with DataLoader, Trainer and SGD;");
         s.println("      --epochs N (5) --batch-size N (64) --lr X (0.05) --momentum X (0.9) --train N (8000)");
         s.println("      --test N (2000) --seed N (42) --output DIR (runs/mnist-lenet: curves.png, history, weights)");
         s.println("  mnist-mlp  a 784-128-10 perceptron with raw tensor ops, autograd and hand-written SGD;");

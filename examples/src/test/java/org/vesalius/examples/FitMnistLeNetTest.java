@@ -38,10 +38,11 @@ class FitMnistLeNetTest {
     }
 
     @Test
-    void mainRunsLeNetByDefaultAndEndsWithJson(@TempDir Path dir) {
+    void mainRunsLeNetAndEndsWithJson(@TempDir Path dir) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(new String[] {"--epochs", "1", "--train", "500", "--test", "500", "--output", dir.toString()},
+        assertEquals("brain-extraction", Main.DEFAULT_EXAMPLE, "the flagship is the main job");
+        int status = Main.run(new String[] {"mnist-lenet", "--epochs", "1", "--train", "500", "--test", "500", "--output", dir.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
