@@ -112,20 +112,9 @@ public final class BrainExtraction {
         Generator gen = new Generator(config.seed());
         try (Scope run = Scope.open(); Sample brain = prepare()) {
             int slices = brain.image().size()[2];
-            int[] split = brainRange(brain.label());
-            List<Integer> train = new ArrayList<>();
-            List<Integer> test = new ArrayList<>();
-            for (int k = split[0]; k <= split[1]; k++) {
-                int r = (k - split[0]) % BLOCK;
-                if (r < 2) {
-                    test.add(k);
-                } else if (r >= 2 + GAP - 1 && r <= BLOCK - GAP) {
-                    train.add(k);
-                }
-            }
-            checkGap(train, test);
-            int[] trainK = train.stream().mapToInt(Integer::intValue).toArray();
-            int[] testK = test.stream().mapToInt(Integer::intValue).toArray();
+            int[][] split = split(brainRange(brain.label()));
+            int[] trainK = split[0];
+            int[] testK = split[1];
             out.printf(Locale.ROOT, "Brain extraction on Colin27 T1: %s, %d axial slices; %d for training, %d for testing "
                             + "(>= %d slices apart); U-Net 16/32/64/128, Dice+CE, Adam lr %s, batch %d, %d epochs, %d threads%n",
                     brain.image(), slices, trainK.length, testK.length, GAP, config.learningRate(), config.batchSize(),
@@ -272,7 +261,7 @@ public final class BrainExtraction {
     }
 
     /** First and last axial slice (index k) holding brain. */
-    private static int[] brainRange(MedicalImage mask) {
+    static int[] brainRange(MedicalImage mask) {
         try (Scope s = Scope.open()) {
             long[] perSlice = mask.data().sum(new int[] {0, 2, 3}, false).toLongArray();
             int first = -1;
@@ -288,6 +277,27 @@ public final class BrainExtraction {
             }
             return new int[] {first, last};
         }
+    }
+
+    /**
+     * The training and test slices of the axial range {@code [range[0], range[1]]}: in each block of
+     * {@value #BLOCK} slices, 0-1 test and 6-15 train, so every test slice is at least {@value #GAP}
+     * slices from every training slice.
+     */
+    static int[][] split(int[] range) {
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
+        for (int k = range[0]; k <= range[1]; k++) {
+            int r = (k - range[0]) % BLOCK;
+            if (r < 2) {
+                test.add(k);
+            } else if (r >= 2 + GAP - 1 && r <= BLOCK - GAP) {
+                train.add(k);
+            }
+        }
+        checkGap(train, test);
+        return new int[][] {train.stream().mapToInt(Integer::intValue).toArray(),
+                test.stream().mapToInt(Integer::intValue).toArray()};
     }
 
     private static void checkGap(List<Integer> train, List<Integer> test) {
