@@ -245,6 +245,7 @@ TORCH = {
     "logSoftmax": lambda t, k: t[0].log_softmax(k["dim"]),
     # linear algebra
     "matmul": lambda t, k: torch.matmul(t[0], t[1]),
+    "linear": lambda t, k: F.linear(*_wb(t)),
     "mm": lambda t, k: torch.mm(t[0], t[1]),
     "bmm": lambda t, k: torch.bmm(t[0], t[1]),
     "mv": lambda t, k: torch.mv(t[0], t[1]),
@@ -739,6 +740,12 @@ case("linalg", "outer", [U(3, dt="float32"), U(2, dt="float32")], label="f32")
 case("linalg", "dot", [U(5), U(5)], label="f64")
 case("linalg", "dot", [U(6, dt="float32", layout="strided"), U(6, dt="float32")], label="f32_strided")
 case("linalg", "dot", [U(5), U(4)], label="mismatch", error=True)
+case("linalg", "linear", [U(4, 3), U(5, 3), U(5)], label="f64")
+case("linalg", "linear", [U(2, 3, 4), U(2, 4)], label="batched_no_bias")
+case("linalg", "linear", [U(3), U(2, 3), U(2)], label="vector")
+case("linalg", "linear", [U(3, 4, layout="permuted"), U(5, 4, layout="permuted"), U(5)], label="permuted")
+case("linalg", "linear", [U(16, 24, dt="float32"), U(8, 24, dt="float32"), U(8, dt="float32")], label="f32")
+case("linalg", "linear", [U(3, 4), U(5, 3)], label="mismatch", error=True)
 
 # ---- views and layout
 case("views", "view", [U(2, 3, 4)], {"shape": [6, 4]}, label="merge")

@@ -337,6 +337,12 @@ public final class GradCheckCases {
         shaped("logSoftmax", "middle", ANY, x -> x.logSoftmax(1));
 
         // ---- linear algebra
+        add("linear", "bias", in(() -> leaf(ANY, 3, 4), () -> leaf(ANY, 2, 4), () -> leaf(ANY, 2)),
+                x -> Tensor.linear(x[0], x[1], x[2]));
+        add("linear", "batched_permuted_no_bias", in(() -> leaf(ANY, 2, 3, 4), () -> permuted(ANY, 2, 4)),
+                x -> Tensor.linear(x[0], x[1], null));
+        add("linear", "vector", in(() -> leaf(ANY, 4), () -> leaf(ANY, 3, 4), () -> leaf(ANY, 3)),
+                x -> Tensor.linear(x[0], x[1], x[2]));
         add("matmul", "mm", in(() -> leaf(ANY, 3, 4), () -> leaf(ANY, 4, 2)), x -> x[0].matmul(x[1]));
         add("matmul", "dot", in(() -> leaf(ANY, 4), () -> leaf(ANY, 4)), x -> x[0].matmul(x[1]));
         add("matmul", "mv", in(() -> leaf(ANY, 3, 4), () -> leaf(ANY, 4)), x -> x[0].matmul(x[1]));

@@ -175,6 +175,7 @@ public final class ParityOps {
         op("logSoftmax", a -> a.t(0).logSoftmax(a.i("dim")));
         // ---- linear algebra
         op("matmul", a -> a.t(0).matmul(a.t(1)));
+        op("linear", a -> Tensor.linear(a.t(0), a.t(1), a.optional(2)));
         op("mm", a -> a.t(0).mm(a.t(1)));
         op("bmm", a -> a.t(0).bmm(a.t(1)));
         op("mv", a -> a.t(0).mv(a.t(1)));
@@ -348,7 +349,7 @@ public final class ParityOps {
         // kernels, so the error scales with K * max|a*b| rather than with the result, which may cancel
         // to nearly 0. The relative part stays at float32 level; the absolute part covers cancellation.
         Tolerance dot32 = new Tolerance(1e-5, 2e-5);
-        for (String op : new String[] {"matmul", "mm", "bmm", "mv", "dot", "conv1d", "conv2d", "conv3d",
+        for (String op : new String[] {"matmul", "linear", "mm", "bmm", "mv", "dot", "conv1d", "conv2d", "conv3d",
             "convTranspose1d", "convTranspose2d", "convTranspose3d"}) {
             F32_OVERRIDES.put(op, dot32);
         }

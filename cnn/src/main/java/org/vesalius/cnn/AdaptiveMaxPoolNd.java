@@ -1,39 +1,28 @@
 package org.vesalius.cnn;
 
-import org.vesalius.nn.Module;
 import org.vesalius.tensor.Tensor;
 import org.vesalius.tensor.ValuesIndices;
 
 /**
- * What the adaptive max pooling layers share: a fixed output size whatever the input size. Output
- * {@code i} of a dim of input size {@code L} is the maximum of the inputs
- * {@code [floor(i * L / out), ceil((i + 1) * L / out))}. No parameters. PyTorch's
- * {@code return_indices=True} is {@link #forwardWithIndices}.
+ * What the adaptive max pooling layers share: each output is the maximum of its share of the input
+ * ({@link AdaptivePoolNd}). PyTorch's {@code return_indices=True} is {@link #forwardWithIndices}.
  */
-public abstract class AdaptiveMaxPoolNd extends Module {
-    private final int spatialDims;
-    private final int[] outputSize;
+public abstract class AdaptiveMaxPoolNd extends AdaptivePoolNd {
 
     /** @param outputSize one positive size for every spatial dim or one per dim */
     protected AdaptiveMaxPoolNd(int spatialDims, int[] outputSize) {
-        Sizes.expand(name(), "outputSize", outputSize, spatialDims, 1);
-        this.spatialDims = spatialDims;
-        this.outputSize = outputSize.clone();
-    }
-
-    /** The output's spatial size, as given (a copy). */
-    public int[] outputSize() {
-        return outputSize.clone();
+        super(spatialDims, outputSize);
     }
 
     /** {@code [N, C, *spatial]} (or {@code [C, *spatial]}) to {@code [N, C, *outputSize]}. */
     @Override
     public Tensor forward(Tensor input) {
-        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
-        switch (spatialDims) {
-            case 1: return input.adaptiveMaxPool1d(outputSize[0]);
-            case 2: return input.adaptiveMaxPool2d(outputSize);
-            default: return input.adaptiveMaxPool3d(outputSize);
+        checkInput(input);
+        int[] out = outputSize();
+        switch (spatialDims()) {
+            case 1: return input.adaptiveMaxPool1d(out[0]);
+            case 2: return input.adaptiveMaxPool2d(out);
+            default: return input.adaptiveMaxPool3d(out);
         }
     }
 
@@ -42,16 +31,12 @@ public abstract class AdaptiveMaxPoolNd extends Module {
      * output's shape).
      */
     public ValuesIndices forwardWithIndices(Tensor input) {
-        Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
-        switch (spatialDims) {
-            case 1: return input.adaptiveMaxPool1dWithIndices(outputSize[0]);
-            case 2: return input.adaptiveMaxPool2dWithIndices(outputSize);
-            default: return input.adaptiveMaxPool3dWithIndices(outputSize);
+        checkInput(input);
+        int[] out = outputSize();
+        switch (spatialDims()) {
+            case 1: return input.adaptiveMaxPool1dWithIndices(out[0]);
+            case 2: return input.adaptiveMaxPool2dWithIndices(out);
+            default: return input.adaptiveMaxPool3dWithIndices(out);
         }
-    }
-
-    @Override
-    protected String extraRepr() {
-        return "outputSize=" + Sizes.given(outputSize);
     }
 }

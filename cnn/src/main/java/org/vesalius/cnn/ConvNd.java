@@ -153,7 +153,10 @@ public abstract class ConvNd extends Module {
         }
     }
 
-    /** The weight: {@code [outChannels, inChannels / groups, *kernelSize]}, transposed {@code [inChannels, outChannels / groups, *kernelSize]}. */
+    /**
+     * The weight: {@code [outChannels, inChannels / groups, *kernelSize]}, for a transposed
+     * convolution {@code [inChannels, outChannels / groups, *kernelSize]}.
+     */
     public Tensor weight() {
         return getParameter("weight");
     }

@@ -3,8 +3,7 @@ package org.vesalius.cnn;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vesalius.nn.Module;
-import org.vesalius.tensor.DType;
+import org.vesalius.nn.NormBase;
 import org.vesalius.tensor.Tensor;
 
 /**
@@ -12,24 +11,17 @@ import org.vesalius.tensor.Tensor;
  * {@code _InstanceNorm}): each (sample, channel) of {@code [N, C, *spatial]} normalized by its own
  * mean and biased variance over the spatial dims, then optionally scaled and shifted per channel.
  *
- * <p>Registered as PyTorch registers them, so state dicts match: parameters {@code weight [C]}
- * (ones) and {@code bias [C]} (zeros) when {@code affine}; buffers {@code running_mean [C]} (zeros),
- * {@code running_var [C]} (ones) and {@code num_batches_tracked} (int64 scalar, kept for state-dict
- * parity and never counted, as in PyTorch) when {@code trackRunningStats}. With running statistics,
- * training updates them by {@code running = (1 - momentum) * running + momentum * batchStat} (the
+ * <p>Parameters and buffers as in {@link NormBase} (PyTorch's names and initial values; as in
+ * PyTorch, {@code num_batches_tracked} is kept for state-dict parity and never counted). With
+ * running statistics, training updates them by {@code running = (1 - momentum) * running + momentum * batchStat} (the
  * instances' statistics averaged over the batch, variance unbiased) and eval normalizes every
  * instance with them; without, eval uses each instance's own statistics too. PyTorch's defaults are
  * {@code affine = false} and {@code trackRunningStats = false}.
  */
-public abstract class InstanceNorm extends Module {
+public abstract class InstanceNorm extends NormBase {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceNorm.class);
 
     private final int spatialDims;
-    private final int numFeatures;
-    private final double eps;
-    private final double momentum;
-    private final boolean affine;
-    private final boolean trackRunningStats;
     private boolean warned;
 
     /**
@@ -41,48 +33,11 @@ public abstract class InstanceNorm extends Module {
      */
     protected InstanceNorm(int spatialDims, int numFeatures, double eps, double momentum, boolean affine,
                            boolean trackRunningStats) {
-        if (numFeatures <= 0) {
-            throw new IllegalArgumentException(name() + ": numFeatures must be positive, got " + numFeatures);
-        }
+        super(numFeatures, eps, momentum, affine, trackRunningStats);
         if (!(eps >= 0)) {
             throw new IllegalArgumentException(name() + ": eps must be >= 0, got " + eps);
         }
         this.spatialDims = spatialDims;
-        this.numFeatures = numFeatures;
-        this.eps = eps;
-        this.momentum = momentum;
-        this.affine = affine;
-        this.trackRunningStats = trackRunningStats;
-        registerParameter("weight", affine ? Tensor.ones(numFeatures) : null);
-        registerParameter("bias", affine ? Tensor.zeros(numFeatures) : null);
-        registerBuffer("running_mean", trackRunningStats ? Tensor.zeros(numFeatures) : null);
-        registerBuffer("running_var", trackRunningStats ? Tensor.ones(numFeatures) : null);
-        registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT64) : null);
-    }
-
-    /** The per-channel scale {@code [C]}, or null when not affine. */
-    public Tensor weight() {
-        return getParameter("weight");
-    }
-
-    /** The per-channel shift {@code [C]}, or null when not affine. */
-    public Tensor bias() {
-        return getParameter("bias");
-    }
-
-    /** The running mean {@code [C]}, or null when not tracking. */
-    public Tensor runningMean() {
-        return getBuffer("running_mean");
-    }
-
-    /** The running (unbiased) variance {@code [C]}, or null when not tracking. */
-    public Tensor runningVar() {
-        return getBuffer("running_var");
-    }
-
-    /** C, the number of channels. */
-    public int numFeatures() {
-        return numFeatures;
     }
 
     /**
@@ -97,27 +52,20 @@ public abstract class InstanceNorm extends Module {
         Sizes.checkInput(this::toString, input.shape(), spatialDims, 0);
         boolean batched = input.dim() == spatialDims + 2;
         int c = input.size(batched ? 1 : 0);
-        if (c != numFeatures) {
-            if (affine || trackRunningStats) {
-                throw new IllegalArgumentException(toString() + ": expected input with " + numFeatures + " channels, got shape "
-                        + Arrays.toString(input.shape()) + " with " + c);
+        if (c != numFeatures()) {
+            if (affine() || trackRunningStats()) {
+                throw new IllegalArgumentException(toString() + ": expected input with " + numFeatures()
+                        + " channels, got shape " + Arrays.toString(input.shape()) + " with " + c);
             }
             if (!warned) {
                 warned = true;
                 LOG.warn("{}: input of shape {} has {} channels, not numFeatures={}; without affine parameters or running "
-                        + "statistics this is harmless", name(), Arrays.toString(input.shape()), c, numFeatures);
+                        + "statistics this is harmless", name(), Arrays.toString(input.shape()), c, numFeatures());
             }
         }
         Tensor x = batched ? input : input.unsqueeze(0);
-        Tensor y = x.instanceNorm(runningMean(), runningVar(), weight(), bias(), isTraining() || !trackRunningStats,
-                momentum, eps);
+        Tensor y = x.instanceNorm(runningMean(), runningVar(), weight(), bias(), isTraining() || !trackRunningStats(),
+                momentum(), eps());
         return batched ? y : y.squeeze(0);
-    }
-
-    /** As PyTorch prints it: {@code 64, eps=1.0E-5, momentum=0.1, affine=false, trackRunningStats=false}. */
-    @Override
-    protected String extraRepr() {
-        return numFeatures + ", eps=" + eps + ", momentum=" + momentum + ", affine=" + affine + ", trackRunningStats="
-                + trackRunningStats;
     }
 }

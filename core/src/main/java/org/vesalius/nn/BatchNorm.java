@@ -2,7 +2,6 @@ package org.vesalius.nn;
 
 import java.util.Arrays;
 import org.vesalius.autograd.NoGrad;
-import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
 /**
@@ -10,19 +9,11 @@ import org.vesalius.tensor.Tensor;
  * {@code _BatchNorm}): per-channel normalisation of {@code [N, C, *]} by the batch's statistics in
  * training and by running statistics in eval, then a per-channel scale and shift.
  *
- * <p>Registered as PyTorch registers them, so state dicts match: parameters {@code weight [C]} (ones)
- * and {@code bias [C]} (zeros) when affine; buffers {@code running_mean [C]} (zeros),
- * {@code running_var [C]} (ones) and {@code num_batches_tracked} (int64 scalar) when tracking running
- * statistics. Each training forward updates
+ * <p>Parameters and buffers as in {@link NormBase}. Each training forward updates
  * {@code running = (1 - momentum) * running + momentum * batchStat} (unbiased variance) and counts the
  * batch; a null momentum uses the cumulative average {@code 1 / num_batches_tracked} instead.
  */
-public abstract class BatchNorm extends Module {
-    private final int numFeatures;
-    private final double eps;
-    private final Double momentum;
-    private final boolean affine;
-    private final boolean trackRunningStats;
+public abstract class BatchNorm extends NormBase {
 
     /**
      * Registers the parameters and buffers PyTorch registers for this configuration.
@@ -34,70 +25,7 @@ public abstract class BatchNorm extends Module {
      * @param trackRunningStats whether to keep running statistics (without them eval also uses batch statistics)
      */
     protected BatchNorm(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
-        if (numFeatures <= 0) {
-            throw new IllegalArgumentException(name() + ": numFeatures must be positive, got " + numFeatures);
-        }
-        this.numFeatures = numFeatures;
-        this.eps = eps;
-        this.momentum = momentum;
-        this.affine = affine;
-        this.trackRunningStats = trackRunningStats;
-        registerParameter("weight", affine ? Tensor.ones(numFeatures) : null);
-        registerParameter("bias", affine ? Tensor.zeros(numFeatures) : null);
-        registerBuffer("running_mean", trackRunningStats ? Tensor.zeros(numFeatures) : null);
-        registerBuffer("running_var", trackRunningStats ? Tensor.ones(numFeatures) : null);
-        registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT64) : null);
-    }
-
-    /** Resets the running statistics to mean 0, variance 1 and a batch count of 0. */
-    public void resetRunningStats() {
-        if (trackRunningStats) {
-            try (NoGrad ng = NoGrad.open()) {
-                runningMean().zero_();
-                runningVar().fill_(1);
-                getBuffer("num_batches_tracked").zero_();
-            }
-        }
-    }
-
-    /** Resets the running statistics and sets weight to ones and bias to zeros. */
-    public void resetParameters() {
-        resetRunningStats();
-        if (affine) {
-            Init.ones_(weight());
-            Init.zeros_(bias());
-        }
-    }
-
-    /** The per-channel scale {@code [C]}, or null when not affine. */
-    public Tensor weight() {
-        return getParameter("weight");
-    }
-
-    /** The per-channel shift {@code [C]}, or null when not affine. */
-    public Tensor bias() {
-        return getParameter("bias");
-    }
-
-    /** The running mean {@code [C]}, or null when not tracking. */
-    public Tensor runningMean() {
-        return getBuffer("running_mean");
-    }
-
-    /** The running (unbiased) variance {@code [C]}, or null when not tracking. */
-    public Tensor runningVar() {
-        return getBuffer("running_var");
-    }
-
-    /** The number of training batches seen (the {@code num_batches_tracked} buffer), 0 when not tracking. */
-    public long numBatchesTracked() {
-        Tensor n = getBuffer("num_batches_tracked");
-        return n == null ? 0 : (long) n.item();
-    }
-
-    /** C, the number of channels. */
-    public int numFeatures() {
-        return numFeatures;
+        super(numFeatures, eps, momentum, affine, trackRunningStats);
     }
 
     /** Throws unless the input has the rank this variant accepts. */
@@ -107,12 +35,13 @@ public abstract class BatchNorm extends Module {
     @Override
     public Tensor forward(Tensor input) {
         checkInput(input);
-        if (input.size(1) != numFeatures) {
-            throw new IllegalArgumentException(name() + ": expected " + numFeatures + " channels (dim 1), got input of shape "
+        if (input.size(1) != numFeatures()) {
+            throw new IllegalArgumentException(name() + ": expected " + numFeatures() + " channels (dim 1), got input of shape "
                     + Arrays.toString(input.shape()));
         }
+        Double momentum = momentum();
         double factor = momentum == null ? 0 : momentum;
-        if (isTraining() && trackRunningStats) {
+        if (isTraining() && trackRunningStats()) {
             Tensor count = getBuffer("num_batches_tracked");
             try (NoGrad ng = NoGrad.open()) {
                 count.add_(1);
@@ -122,14 +51,8 @@ public abstract class BatchNorm extends Module {
             }
         }
         // Batch statistics in training, and in eval when there are no running statistics to use.
-        boolean useBatchStats = isTraining() || !trackRunningStats;
-        return input.batchNorm(runningMean(), runningVar(), weight(), bias(), useBatchStats, factor, eps);
-    }
-
-    @Override
-    protected String extraRepr() {
-        return numFeatures + ", eps=" + eps + ", momentum=" + momentum + ", affine=" + affine + ", trackRunningStats="
-                + trackRunningStats;
+        boolean useBatchStats = isTraining() || !trackRunningStats();
+        return input.batchNorm(runningMean(), runningVar(), weight(), bias(), useBatchStats, factor, eps());
     }
 
     static void checkRank(String name, Tensor input, int... ranks) {

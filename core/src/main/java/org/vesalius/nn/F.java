@@ -31,16 +31,7 @@ public final class F {
      * null) to {@code [*, out]}.
      */
     public static Tensor linear(Tensor input, Tensor weight, Tensor bias) {
-        if (weight.dim() != 2) {
-            throw new IllegalArgumentException("linear: weight must be [outFeatures, inFeatures], got shape "
-                    + Arrays.toString(weight.shape()));
-        }
-        if (input.dim() == 0 || input.size(-1) != weight.size(1)) {
-            throw new IllegalArgumentException("linear: expected an input whose last dimension is " + weight.size(1)
-                    + " (inFeatures), got shape " + Arrays.toString(input.shape()));
-        }
-        Tensor y = input.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return Tensor.linear(input, weight, bias);
     }
 
     /**

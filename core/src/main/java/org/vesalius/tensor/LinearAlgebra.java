@@ -1,6 +1,7 @@
 package org.vesalius.tensor;
 
 import java.util.Arrays;
+import org.vesalius.autograd.NoGrad;
 
 /** Matrix products: matmul with batch broadcasting, and its special cases. */
 final class LinearAlgebra {
@@ -68,6 +69,58 @@ final class LinearAlgebra {
                     + " cannot be multiplied (" + a.shape[0] + " != " + b.shape[0] + ")");
         }
         return product("dot", a.unsqueeze(0), b.unsqueeze(1)).reshape();
+    }
+
+    /** {@code input [*, in] x weight[out, in]^T + bias[out]}, recorded as one op. */
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        x.checkOpen("linear");
+        w.checkOpen("linear");
+        if (w.dim() != 2) {
+            throw new IllegalArgumentException("linear: weight must be [outFeatures, inFeatures], got shape "
+                    + Shapes.str(w.shape));
+        }
+        if (x.dim() == 0 || x.shape[x.dim() - 1] != w.shape[1]) {
+            throw new IllegalArgumentException("linear: expected an input whose last dimension is " + w.shape[1]
+                    + " (inFeatures), got shape " + Shapes.str(x.shape));
+        }
+        if (b != null) {
+            b.checkOpen("linear");
+            if (b.dim() != 1 || b.shape[0] != w.shape[0]) {
+                throw new IllegalArgumentException("linear: bias must be [outFeatures] = [" + w.shape[0] + "], got shape "
+                        + Shapes.str(b.shape));
+            }
+            if (b.dtype != x.dtype) {
+                throw new IllegalArgumentException("linear: bias (" + b.dtype + ") must have the input's dtype ("
+                        + x.dtype + "); convert with .to(dtype)");
+            }
+            Elementwise.checkSameDevice("linear", x, b);
+        }
+        Tensor y;
+        try (NoGrad ng = NoGrad.open()) {
+            y = product("linear", x.dim() == 1 ? x.unsqueeze(0) : x, w.mT());
+            if (x.dim() == 1) {
+                y = y.squeeze(0);
+            }
+            if (b != null) {
+                y.add_(b);
+            }
+        }
+        return y.record("linear", g -> linearGrad(g, x, w, b), x, w, b);
+    }
+
+    /**
+     * The gradients of {@code linear}, written with differentiable ops so that they can be
+     * differentiated again: {@code gx = g W}, {@code gW = g2^T x2} and {@code gb = sum(g2, 0)}, where
+     * {@code g2} and {@code x2} are g and x with their leading dims flattened.
+     */
+    private static Tensor[] linearGrad(Tensor g, Tensor x, Tensor w, Tensor b) {
+        int out = w.shape[0];
+        int in = w.shape[1];
+        Tensor gx = x.requiresGrad() ? g.matmul(w) : null;
+        Tensor g2 = g.reshape(-1, out);
+        Tensor gw = w.requiresGrad() ? g2.mT().matmul(x.reshape(-1, in)) : null;
+        Tensor gb = b != null && b.requiresGrad() ? g2.sum(new int[] {0}, false) : null;
+        return new Tensor[] {gx, gw, gb};
     }
 
     /** {@code [..., M, K] x [..., K, N]} with broadcast batch dims. */

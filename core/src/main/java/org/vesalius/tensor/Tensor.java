@@ -1285,6 +1285,16 @@ public final class Tensor implements AutoCloseable {
         return LinearAlgebra.matmul(this, other);
     }
 
+    /**
+     * A fully connected layer's {@code y = input W^T + b}, like {@code F.linear}: {@code input [*, in]},
+     * {@code weight [out, in]}, {@code bias [out]} (or null) to {@code [*, out]}. One autograd op,
+     * whose backward writes the weight's gradient {@code g^T input} as {@code [out, in]} directly (no
+     * transposed copy) and sums the bias's over the leading dims.
+     */
+    public static Tensor linear(Tensor input, Tensor weight, Tensor bias) {
+        return LinearAlgebra.linear(input, weight, bias);
+    }
+
     /** Matrix product of two rank-2 tensors. */
     public Tensor mm(Tensor other) {
         return LinearAlgebra.mm(this, other);

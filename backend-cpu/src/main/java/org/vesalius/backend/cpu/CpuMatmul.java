@@ -4,6 +4,8 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.global.openblas_nolapack;
+import org.vesalius.backend.cpu.dnnl.DnnlMatmul;
+import org.vesalius.backend.cpu.dnnl.StridedView;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
@@ -11,8 +13,18 @@ import org.vesalius.tensor.Tensor;
  * Matrix products on OpenBLAS. Each operand's last two dims are handed to cblas as they lie in
  * memory: row-major, or transposed (a permuted view) without a copy; only layouts BLAS cannot
  * describe (both strides non-unit) are copied first.
+ *
+ * <p>float32 products of up to {@link #DNNL_MAX_MACS} multiply-adds go to oneDNN's matmul instead
+ * ({@link DnnlMatmul}), where it has a JIT kernel for the operands' layouts: OpenBLAS's threads spin
+ * for about 0.1 s after each threaded call, which on a small machine takes the cores from the ops
+ * that follow (a LeNet training step used twice the CPU time it needed). Large products stay on
+ * OpenBLAS, whose kernels are the faster there. {@code -Dvesalius.matmul.dnnlMaxMacs=0} turns the
+ * route off.
  */
 final class CpuMatmul {
+    /** Products with at most this many multiply-adds ({@code batch * m * n * k}) try oneDNN first. */
+    static final long DNNL_MAX_MACS = Long.getLong("vesalius.matmul.dnnlMaxMacs", 1L << 27);
+
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
@@ -40,6 +52,36 @@ final class CpuMatmul {
         return null;
     }
 
+    /**
+     * The product on oneDNN when it is small enough and every operand has each element at its own
+     * address (oneDNN descriptors take no zero strides); false when it was not computed.
+     */
+    private static boolean viaDnnl(Tensor a, Tensor b, Tensor out, long macsPerMatrix) {
+        long batch = 1;
+        for (int i = 0; i < out.dim() - 2; i++) {
+            batch *= out.shape()[i];
+        }
+        if (batch * macsPerMatrix > DNNL_MAX_MACS || hasZeroStride(a) || hasZeroStride(b) || hasZeroStride(out)) {
+            return false;
+        }
+        return DnnlMatmul.run(view(a), view(b), null, view(out));
+    }
+
+    private static boolean hasZeroStride(Tensor t) {
+        int[] shape = t.shape();
+        int[] strides = t.strides();
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] > 1 && strides[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static StridedView view(Tensor t) {
+        return StridedView.of(CpuDnnl.address(t), t.shape(), t.strides());
+    }
+
     static void matmul(Tensor a, Tensor b, Tensor out) {
         int r = out.dim();
         int[] os = out.strides();
@@ -51,6 +93,9 @@ final class CpuMatmul {
         }
         if (k == 0) {
             CpuElementwise.fill(out, 0);
+            return;
+        }
+        if (a.dtype() == DType.FLOAT32 && viaDnnl(a, b, out, (long) m * n * k)) {
             return;
         }
         int[] as = a.strides();

@@ -38,6 +38,11 @@ final class PoolGeometry {
     final int fullHiW;
     /** Most window rows (depth x height taps) of any output, to size the row table. */
     final int maxRows;
+    /**
+     * Every window is 2x2 at {@code (2 * oh, 2 * ow)} of depth slice {@code od} (2-d pooling with
+     * kernel and stride 2 and no padding, or 1x2x2 in 3-d): the max-pooling kernel's unrolled path.
+     */
+    final boolean pairs;
     /** Average pooling: a fixed divisor, or 0. */
     final int divisorOverride;
     /**
@@ -80,6 +85,18 @@ final class PoolGeometry {
         fullLoW = kernelW == 0 ? 0 : lo;
         fullHiW = kernelW == 0 ? 0 : hi;
         maxRows = max(countD) * max(countH);
+        pairs = dilH == 1 && dilW == 1 && regular(firstD, countD, 1, 1) && regular(firstH, countH, 2, 2)
+                && regular(firstW, countW, 2, 2);
+    }
+
+    /** Whether output {@code o} of a dim starts at input {@code o * step} with {@code taps} taps, for every o. */
+    private static boolean regular(int[] first, int[] count, int step, int taps) {
+        for (int o = 0; o < first.length; o++) {
+            if (first[o] != o * step || count[o] != taps) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -27,7 +27,11 @@ final class PoolKernelsF64 {
             int[] rows = new int[g.maxRows];
             for (int p = p0; p < p1; p++) {
                 x.get(xOff + p * inP, in, 0, inP);
-                maxPlane(in, out, ix, g, rows);
+                if (g.pairs) {
+                    maxPairs(in, out, ix, g, rows);
+                } else {
+                    maxPlane(in, out, ix, g, rows);
+                }
                 y.put(yOff + p * outP, out, 0, outP);
                 if (ix != null) {
                     idx.put(idxOff + p * outP, ix, 0, outP);
@@ -123,6 +127,53 @@ final class PoolKernelsF64 {
             }
         }
         return best;
+    }
+
+    /**
+     * Windows of 2x2 taps at stride 2 ({@link PoolGeometry#pairs}): the taps unrolled, nothing looked
+     * up per window, and no branch on the data. The maximum is chosen as in {@link #maxColumns}, the
+     * first of equal maxima in row-major order, whose value is written (so +0 and -0 come out as
+     * PyTorch's): the taps are compared as integers ({@link OrderKeys}), the two of each row first,
+     * then the rows' winners, where the second row wins only when strictly greater. A window holding a
+     * NaN (noticed through the sum of its taps; an infinite sum can also be NaN, which only costs the
+     * exact loop) goes to PyTorch's loop. About a third faster than the general path with random
+     * data, where double compares that branch mispredict half the time.
+     */
+    static void maxPairs(double[] x, double[] y, long[] ix, PoolGeometry g, int[] rows) {
+        int inW = g.inW;
+        int outW = g.outW;
+        int o = 0;
+        for (int od = 0; od < g.outD; od++) {
+            for (int oh = 0; oh < g.outH; oh++, o += outW) {
+                int r0 = (od * g.inH + 2 * oh) * inW;
+                for (int ow = 0; ow < outW; ow++) {
+                    int i = r0 + 2 * ow;
+                    int j = i + inW;
+                    double a = x[i];
+                    double b = x[i + 1];
+                    double c = x[j];
+                    double d = x[j + 1];
+                    long ka = OrderKeys.orderKey(a);
+                    long kb = OrderKeys.orderKey(b);
+                    long kc = OrderKeys.orderKey(c);
+                    long kd = OrderKeys.orderKey(d);
+                    int top = i + OrderKeys.less(ka, kb);
+                    int bottom = j + OrderKeys.less(kc, kd);
+                    int lower = OrderKeys.less(Math.max(ka, kb), Math.max(kc, kd));
+                    int best = top + ((bottom - top) & -lower);
+                    double s = a + b + c + d;
+                    if (s != s) {
+                        rows[0] = i;
+                        rows[1] = j;
+                        best = maxWithNaN(x, rows, 2, 0, 2, 1);
+                    }
+                    y[o + ow] = x[best];
+                    if (ix != null) {
+                        ix[o + ow] = best;
+                    }
+                }
+            }
+        }
     }
 
     /** Interior columns of windows 2 wide (no dilation). */

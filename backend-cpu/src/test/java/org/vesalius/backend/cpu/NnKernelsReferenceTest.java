@@ -409,4 +409,56 @@ class NnKernelsReferenceTest {
         }
         return s;
     }
+
+    /**
+     * The unrolled path for 2x2 windows at stride 2 ({@code PoolGeometry.pairs}, rare among the random
+     * configurations above) against the general path, bit for bit: values (including the sign of
+     * zero), indices and the values-only call, on data full of ties, -0/+0, infinities and NaN, in
+     * 2-d and 1x2x2 3-d, both dtypes.
+     */
+    @Test
+    void unrolledPairsPathEqualsTheGeneralPath() {
+        Random r = new Random(7);
+        double[] pool = {-1.5, -0.0, 0.0, 0.0, 2.0, 2.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 1.0};
+        int[][][] shapes = {{{6, 8}, {3, 4}}, {{2, 4, 6}, {2, 2, 3}}, {{5, 7}, {2, 3}}};
+        for (int trial = 0; trial < 60; trial++) {
+            int[][] sh = shapes[trial % shapes.length];
+            int nd = sh[0].length;
+            int[] k = new int[nd];
+            for (int i = 0; i < nd; i++) {
+                k[i] = nd == 3 && i == 0 ? 1 : 2;
+            }
+            PoolGeometry g = PoolGeometry.window(sh[0], sh[1], new PoolParams(k, k, new int[nd], ones(nd), true, 0), false);
+            assertEquals(true, g.pairs, "geometry " + java.util.Arrays.toString(sh[0]) + " should take the unrolled path");
+            double[] x = new double[g.inPlane()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = trial % 3 == 0 ? pool[r.nextInt(pool.length)] : r.nextInt(5) - 2;
+            }
+            float[] xf = toFloat(x);
+            int outP = g.outPlane();
+            int[] rows = new int[Math.max(g.maxRows, 2)];
+            double[] yGeneral = new double[outP];
+            double[] yPairs = new double[outP];
+            double[] yValues = new double[outP];
+            long[] iGeneral = new long[outP];
+            long[] iPairs = new long[outP];
+            PoolKernelsF64.maxPlane(x, yGeneral, iGeneral, g, rows);
+            PoolKernelsF64.maxPairs(x, yPairs, iPairs, g, rows);
+            PoolKernelsF64.maxPairs(x, yValues, null, g, rows);
+            float[] fGeneral = new float[outP];
+            float[] fPairs = new float[outP];
+            long[] jGeneral = new long[outP];
+            long[] jPairs = new long[outP];
+            PoolKernelsF32.maxPlane(xf, fGeneral, jGeneral, g, rows);
+            PoolKernelsF32.maxPairs(xf, fPairs, jPairs, g, rows);
+            for (int o = 0; o < outP; o++) {
+                String at = "trial " + trial + ", output " + o;
+                assertEquals(Double.doubleToRawLongBits(yGeneral[o]), Double.doubleToRawLongBits(yPairs[o]), at);
+                assertEquals(Double.doubleToRawLongBits(yGeneral[o]), Double.doubleToRawLongBits(yValues[o]), at);
+                assertEquals(Float.floatToRawIntBits(fGeneral[o]), Float.floatToRawIntBits(fPairs[o]), at);
+            }
+            assertArrayEquals(iGeneral, iPairs, "indices, trial " + trial);
+            assertArrayEquals(jGeneral, jPairs, "float32 indices, trial " + trial);
+        }
+    }
 }
