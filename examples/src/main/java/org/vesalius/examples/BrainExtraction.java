@@ -247,22 +247,35 @@ public final class BrainExtraction {
      */
     static Sample prepare() throws IOException {
         try (Scope s = Scope.open()) {
-            MedicalImage t1 = read("ch2.nii.gz");
             MedicalImage bet = read("ch2bet.nii.gz");
-            MedicalImage mask = bet.withData(bet.data().gt(0).to(DType.INT64));
-            Sample raw = Sample.of(t1, mask);
+            return keep(s, prepare(Sample.of(read("ch2.nii.gz"), bet.withData(bet.data().gt(0).to(DType.INT64)))));
+        }
+    }
+
+    /** Lets every entry of {@code sample} outlive {@code scope}. */
+    static Sample keep(Scope scope, Sample sample) {
+        for (String key : sample.keys()) {
+            scope.keep(sample.get(key).data());
+        }
+        return sample;
+    }
+
+    /**
+     * {@code raw} (the 1 mm T1 under {@value Sample#IMAGE} and label maps on its grid) prepared as
+     * {@link #prepare()} says: RAS, 2 x 2 x 1 mm, T1 scaled to [0, 1], padded in-plane to 96 x 112.
+     */
+    static Sample prepare(Sample raw) {
+        try (Scope s = Scope.open()) {
             Sample oriented = new Compose(new Orientation("RAS"), new Spacing(2, 2, 1),
                     new ScaleIntensityRangePercentiles(0.5, 99.5, 0, 1, true)).apply(raw, new Generator(0));
             int slices = oriented.image().size()[2];
             Sample padded = CropOrPad.center(96, 112, slices).apply(oriented, new Generator(0));
-            for (String key : padded.keys()) {
-                s.keep(padded.get(key).data());
-            }
-            return padded;
+            return keep(s, padded);
         }
     }
 
-    private static MedicalImage read(String name) throws IOException {
+    /** Bundled file {@code name} of {@code brain-mri/}, as float32. */
+    static MedicalImage read(String name) throws IOException {
         try (InputStream in = BrainExtraction.class.getResourceAsStream(RESOURCE_DIR + name)) {
             if (in == null) {
                 throw new IOException("brain-extraction: " + RESOURCE_DIR + name + " is not on the class path");
@@ -272,7 +285,7 @@ public final class BrainExtraction {
     }
 
     /** First and last axial slice (index k) holding brain. */
-    private static int[] brainRange(MedicalImage mask) {
+    static int[] brainRange(MedicalImage mask) {
         try (Scope s = Scope.open()) {
             long[] perSlice = mask.data().sum(new int[] {0, 2, 3}, false).toLongArray();
             int first = -1;
@@ -290,7 +303,7 @@ public final class BrainExtraction {
         }
     }
 
-    private static void checkGap(List<Integer> train, List<Integer> test) {
+    static void checkGap(List<Integer> train, List<Integer> test) {
         for (int t : test) {
             for (int k : train) {
                 if (Math.abs(t - k) < GAP) {
