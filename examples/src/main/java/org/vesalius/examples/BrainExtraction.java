@@ -34,6 +34,7 @@ import org.vesalius.medical.transforms.Sample;
 import org.vesalius.medical.transforms.ScaleIntensityRangePercentiles;
 import org.vesalius.medical.transforms.Spacing;
 import org.vesalius.medical.transforms.Transform;
+import org.vesalius.nn.Module;
 import org.vesalius.optim.Adam;
 import org.vesalius.optim.CosineAnnealingLR;
 import org.vesalius.tensor.DType;
@@ -56,7 +57,8 @@ import org.vesalius.train.Trainer;
  * ({@link Overlay}).
  *
  * <p>Slices are split in blocks of 20 along the head: in each block, slices 0-1 are for testing and
- * slices 6-15 for training, so every test slice is at least 5 slices (5 mm) from every training slice.
+ * slices 6-15 for training, so every test slice is at least 5 slices (5 mm) from every training slice
+ * ({@link #blockSplit}).
  */
 public final class BrainExtraction {
     /** Minimum distance, in slices, between a test slice and any training slice. */
@@ -112,20 +114,10 @@ public final class BrainExtraction {
         Generator gen = new Generator(config.seed());
         try (Scope run = Scope.open(); Sample brain = prepare()) {
             int slices = brain.image().size()[2];
-            int[] split = brainRange(brain.label());
-            List<Integer> train = new ArrayList<>();
-            List<Integer> test = new ArrayList<>();
-            for (int k = split[0]; k <= split[1]; k++) {
-                int r = (k - split[0]) % BLOCK;
-                if (r < 2) {
-                    test.add(k);
-                } else if (r >= 2 + GAP - 1 && r <= BLOCK - GAP) {
-                    train.add(k);
-                }
-            }
-            checkGap(train, test);
-            int[] trainK = train.stream().mapToInt(Integer::intValue).toArray();
-            int[] testK = test.stream().mapToInt(Integer::intValue).toArray();
+            int[] range = brainRange(brain.label());
+            int[][] split = blockSplit(range[0], range[1], 2);
+            int[] trainK = split[0];
+            int[] testK = split[1];
             out.printf(Locale.ROOT, "Brain extraction on Colin27 T1: %s, %d axial slices; %d for training, %d for testing "
                             + "(>= %d slices apart); U-Net 16/32/64/128, Dice+CE, Adam lr %s, batch %d, %d epochs, %d threads%n",
                     brain.image(), slices, trainK.length, testK.length, GAP, config.learningRate(), config.batchSize(),
@@ -303,7 +295,43 @@ public final class BrainExtraction {
         }
     }
 
-    static void checkGap(List<Integer> train, List<Integer> test) {
+    /**
+     * Slices {@code first..last} split in blocks of {@value #BLOCK}: the first {@code testPerBlock} of each
+     * block for testing, and those at least {@value #GAP} slices from every test slice (of this block and
+     * the next) for training. Returns {@code {train, test}}.
+     */
+    static int[][] blockSplit(int first, int last, int testPerBlock) {
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
+        for (int k = first; k <= last; k++) {
+            int r = (k - first) % BLOCK;
+            if (r < testPerBlock) {
+                test.add(k);
+            } else if (r >= testPerBlock - 1 + GAP && r <= BLOCK - GAP) {
+                train.add(k);
+            }
+        }
+        checkGap(train, test);
+        return new int[][] {train.stream().mapToInt(Integer::intValue).toArray(),
+                test.stream().mapToInt(Integer::intValue).toArray()};
+    }
+
+    /**
+     * Writes a run's curves.png, history.csv, weights ({@code weightsFile}, safetensors) and metrics.json
+     * (the JSON line) to {@code dir}, and says so on {@code out}.
+     */
+    static void writeRun(Path dir, History history, Module model, String weightsFile, String json, PrintStream out)
+            throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        history.plot(dir.resolve("curves.png"));
+        history.saveCsv(dir.resolve("history.csv"));
+        Safetensors.saveStateDict(model, dir.resolve(weightsFile));
+        AtomicFile.write(dir.resolve("metrics.json"),
+                ch -> ch.write(ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8))));
+        out.println("wrote curves.png, history.csv, metrics.json and " + weightsFile + " to " + dir);
+    }
+
+    private static void checkGap(List<Integer> train, List<Integer> test) {
         for (int t : test) {
             for (int k : train) {
                 if (Math.abs(t - k) < GAP) {

@@ -2,12 +2,7 @@ package org.vesalius.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.vesalius.autograd.NoGrad;
 import org.vesalius.backend.Backends;
@@ -16,8 +11,6 @@ import org.vesalius.cnn.models.Heatmaps;
 import org.vesalius.cnn.models.Norm;
 import org.vesalius.data.DataLoader;
 import org.vesalius.data.Dataset;
-import org.vesalius.io.AtomicFile;
-import org.vesalius.io.Safetensors;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.medical.transforms.Compose;
 import org.vesalius.medical.transforms.CropOrPad;
@@ -154,13 +147,7 @@ public final class LandmarkLocalization {
                 Result r = new Result(config, TEST_VOLUMES, mean(err), err, mean(base), base, untrained,
                         (System.nanoTime() - started) / 1e9);
                 if (config.output() != null) {
-                    Files.createDirectories(config.output());
-                    history.plot(config.output().resolve("curves.png"));
-                    history.saveCsv(config.output().resolve("history.csv"));
-                    Safetensors.saveStateDict(model, config.output().resolve("landmarks.safetensors"));
-                    AtomicFile.write(config.output().resolve("metrics.json"),
-                            ch -> ch.write(ByteBuffer.wrap((r.toJson() + "\n").getBytes(StandardCharsets.UTF_8))));
-                    out.println("wrote curves.png, history.csv, metrics.json and landmarks.safetensors to " + config.output());
+                    BrainExtraction.writeRun(config.output(), history, model, "landmarks.safetensors", r.toJson(), out);
                 }
                 return r;
             }

@@ -2,20 +2,13 @@ package org.vesalius.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.vesalius.autograd.NoGrad;
 import org.vesalius.backend.Backends;
 import org.vesalius.cnn.models.ResNet;
 import org.vesalius.data.DataLoader;
 import org.vesalius.data.Dataset;
-import org.vesalius.io.AtomicFile;
-import org.vesalius.io.Safetensors;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.medical.data.SliceDataset;
 import org.vesalius.medical.transforms.Compose;
@@ -56,7 +49,6 @@ public final class SliceClassification {
     static final int LAST_CEREBELLUM = 116;
     /** Transformed copies of each test slice. */
     static final int COPIES = 4;
-    private static final int BLOCK = 20;
 
     private SliceClassification() {
     }
@@ -108,20 +100,9 @@ public final class SliceClassification {
         }
         long started = System.nanoTime();
         try (Scope run = Scope.open(); Sample head = prepare()) {
-            int[] range = {0, head.image().size()[2] - 1};
-            List<Integer> train = new ArrayList<>();
-            List<Integer> test = new ArrayList<>();
-            for (int k = range[0]; k <= range[1]; k++) {
-                int r = (k - range[0]) % BLOCK;
-                if (r < 4) {
-                    test.add(k);
-                } else if (r >= 3 + BrainExtraction.GAP && r <= BLOCK - BrainExtraction.GAP) {
-                    train.add(k);
-                }
-            }
-            BrainExtraction.checkGap(train, test);
-            int[] trainK = train.stream().mapToInt(Integer::intValue).toArray();
-            int[] testK = test.stream().mapToInt(Integer::intValue).toArray();
+            int[][] split = BrainExtraction.blockSplit(0, head.image().size()[2] - 1, 4);
+            int[] trainK = split[0];
+            int[] testK = split[1];
             Dataset<Tensor[]> plainTrain = labelled(new SliceDataset(head, 2, trainK));
             int trainPositives = positives(plainTrain);
             long majority = 2L * trainPositives >= trainK.length ? 1 : 0;
@@ -155,13 +136,7 @@ public final class SliceClassification {
                 Scores moved = score(trainer, DataLoader.of(movedSet, config.batchSize()).seed(config.seed() + 1), majority);
                 Result r = new Result(config, trainK.length, trainPositives, plain, moved, (System.nanoTime() - started) / 1e9);
                 if (config.output() != null) {
-                    Files.createDirectories(config.output());
-                    history.plot(config.output().resolve("curves.png"));
-                    history.saveCsv(config.output().resolve("history.csv"));
-                    Safetensors.saveStateDict(model, config.output().resolve("resnet.safetensors"));
-                    AtomicFile.write(config.output().resolve("metrics.json"),
-                            ch -> ch.write(ByteBuffer.wrap((r.toJson() + "\n").getBytes(StandardCharsets.UTF_8))));
-                    out.println("wrote curves.png, history.csv, metrics.json and resnet.safetensors to " + config.output());
+                    BrainExtraction.writeRun(config.output(), history, model, "resnet.safetensors", r.toJson(), out);
                 }
                 return r;
             }
