@@ -34,6 +34,7 @@ import org.vesalius.medical.transforms.Sample;
 import org.vesalius.medical.transforms.ScaleIntensityRangePercentiles;
 import org.vesalius.medical.transforms.Spacing;
 import org.vesalius.medical.transforms.Transform;
+import org.vesalius.nn.Module;
 import org.vesalius.optim.Adam;
 import org.vesalius.optim.CosineAnnealingLR;
 import org.vesalius.tensor.DType;
@@ -56,7 +57,8 @@ import org.vesalius.train.Trainer;
  * ({@link Overlay}).
  *
  * <p>Slices are split in blocks of 20 along the head: in each block, slices 0-1 are for testing and
- * slices 6-15 for training, so every test slice is at least 5 slices (5 mm) from every training slice.
+ * slices 6-15 for training, so every test slice is at least 5 slices (5 mm) from every training slice
+ * ({@link #blockSplit}).
  */
 public final class BrainExtraction {
     /** Minimum distance, in slices, between a test slice and any training slice. */
@@ -112,7 +114,8 @@ public final class BrainExtraction {
         Generator gen = new Generator(config.seed());
         try (Scope run = Scope.open(); Sample brain = prepare()) {
             int slices = brain.image().size()[2];
-            int[][] split = split(brainRange(brain.label()));
+            int[] range = brainRange(brain.label());
+            int[][] split = blockSplit(range[0], range[1], 2);
             int[] trainK = split[0];
             int[] testK = split[1];
             out.printf(Locale.ROOT, "Brain extraction on Colin27 T1: %s, %d axial slices; %d for training, %d for testing "
@@ -236,22 +239,35 @@ public final class BrainExtraction {
      */
     static Sample prepare() throws IOException {
         try (Scope s = Scope.open()) {
-            MedicalImage t1 = read("ch2.nii.gz");
             MedicalImage bet = read("ch2bet.nii.gz");
-            MedicalImage mask = bet.withData(bet.data().gt(0).to(DType.INT64));
-            Sample raw = Sample.of(t1, mask);
+            return keep(s, prepare(Sample.of(read("ch2.nii.gz"), bet.withData(bet.data().gt(0).to(DType.INT64)))));
+        }
+    }
+
+    /** Lets every entry of {@code sample} outlive {@code scope}. */
+    static Sample keep(Scope scope, Sample sample) {
+        for (String key : sample.keys()) {
+            scope.keep(sample.get(key).data());
+        }
+        return sample;
+    }
+
+    /**
+     * {@code raw} (the 1 mm T1 under {@value Sample#IMAGE} and label maps on its grid) prepared as
+     * {@link #prepare()} says: RAS, 2 x 2 x 1 mm, T1 scaled to [0, 1], padded in-plane to 96 x 112.
+     */
+    static Sample prepare(Sample raw) {
+        try (Scope s = Scope.open()) {
             Sample oriented = new Compose(new Orientation("RAS"), new Spacing(2, 2, 1),
                     new ScaleIntensityRangePercentiles(0.5, 99.5, 0, 1, true)).apply(raw, new Generator(0));
             int slices = oriented.image().size()[2];
             Sample padded = CropOrPad.center(96, 112, slices).apply(oriented, new Generator(0));
-            for (String key : padded.keys()) {
-                s.keep(padded.get(key).data());
-            }
-            return padded;
+            return keep(s, padded);
         }
     }
 
-    private static MedicalImage read(String name) throws IOException {
+    /** Bundled file {@code name} of {@code brain-mri/}, as float32. */
+    static MedicalImage read(String name) throws IOException {
         try (InputStream in = BrainExtraction.class.getResourceAsStream(RESOURCE_DIR + name)) {
             if (in == null) {
                 throw new IOException("brain-extraction: " + RESOURCE_DIR + name + " is not on the class path");
@@ -280,24 +296,44 @@ public final class BrainExtraction {
     }
 
     /**
-     * The training and test slices of the axial range {@code [range[0], range[1]]}: in each block of
-     * {@value #BLOCK} slices, 0-1 test and 6-15 train, so every test slice is at least {@value #GAP}
-     * slices from every training slice.
+     * Slices {@code first..last} split in blocks of {@value #BLOCK}: the first {@code testPerBlock} of each
+     * block for testing, and those at least {@value #GAP} slices from every test slice (of this block and
+     * the next) for training. Returns {@code {train, test}}.
      */
-    static int[][] split(int[] range) {
+    static int[][] blockSplit(int first, int last, int testPerBlock) {
         List<Integer> train = new ArrayList<>();
         List<Integer> test = new ArrayList<>();
-        for (int k = range[0]; k <= range[1]; k++) {
-            int r = (k - range[0]) % BLOCK;
-            if (r < 2) {
+        for (int k = first; k <= last; k++) {
+            int r = (k - first) % BLOCK;
+            if (r < testPerBlock) {
                 test.add(k);
-            } else if (r >= 2 + GAP - 1 && r <= BLOCK - GAP) {
+            } else if (r >= testPerBlock - 1 + GAP && r <= BLOCK - GAP) {
                 train.add(k);
             }
         }
         checkGap(train, test);
         return new int[][] {train.stream().mapToInt(Integer::intValue).toArray(),
                 test.stream().mapToInt(Integer::intValue).toArray()};
+    }
+
+    /**
+     * Writes a run's curves.png, history.csv, weights ({@code weightsFile}, safetensors) and metrics.json
+     * (the JSON line) to {@code dir}, and says so on {@code out}.
+     */
+    static void writeRun(Path dir, History history, Module model, String weightsFile, String json, PrintStream out)
+            throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        history.plot(dir.resolve("curves.png"));
+        history.saveCsv(dir.resolve("history.csv"));
+        Safetensors.saveStateDict(model, dir.resolve(weightsFile));
+        AtomicFile.write(dir.resolve("metrics.json"),
+                ch -> ch.write(ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8))));
+        out.println("wrote curves.png, history.csv, metrics.json and " + weightsFile + " to " + dir);
+    }
+
+    /** The flagship's split of the axial range {@code [range[0], range[1]]}: 2 test slices per block. */
+    static int[][] split(int[] range) {
+        return blockSplit(range[0], range[1], 2);
     }
 
     private static void checkGap(List<Integer> train, List<Integer> test) {
