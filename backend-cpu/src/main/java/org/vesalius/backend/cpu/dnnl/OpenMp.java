@@ -1,8 +1,6 @@
 package org.vesalius.backend.cpu.dnnl;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Array;
-import java.lang.reflect.Method;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,37 +152,14 @@ public final class OpenMp {
         }
     }
 
-    /** setenv(3) through java.lang.foreign (looked up reflectively: Java 17 bytecode). */
+    /** setenv(3) through java.lang.foreign. */
     private static final class Env {
         /** Sets the variable in the process environment; returns null, or why it could not. */
         static String set(String name, String value) {
             try {
-                Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
-                Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
-                Class<?> arenaC = Class.forName("java.lang.foreign.Arena");
-                Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
-                Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
-                Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
-                Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
-                Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
-                Object linker = linkerC.getMethod("nativeLinker").invoke(null);
-                Object lookup = linkerC.getMethod("defaultLookup").invoke(linker);
-                Object symbol = ((java.util.Optional<?>) lookupC.getMethod("find", String.class).invoke(lookup, "setenv"))
-                        .orElseThrow();
-                Object intLayout = valueLayoutC.getField("JAVA_INT").get(null);
-                Object address = valueLayoutC.getField("ADDRESS").get(null);
-                Object args = Array.newInstance(layoutC, 3);
-                Array.set(args, 0, address);
-                Array.set(args, 1, address);
-                Array.set(args, 2, intLayout);
-                Object desc = descC.getMethod("of", layoutC, args.getClass()).invoke(null, intLayout, args);
-                Object options = Array.newInstance(optionC, 0);
-                MethodHandle setenv = (MethodHandle) linkerC.getMethod("downcallHandle", segmentC, descC, options.getClass())
-                        .invoke(linker, symbol, desc, options);
-                Object arena = arenaC.getMethod("global").invoke(null);
-                Method utf8 = arenaC.getMethod("allocateFrom", String.class);
+                MethodHandle setenv = Foreign.downcall(null, "setenv", "JAVA_INT", "ADDRESS", "ADDRESS", "JAVA_INT");
                 // overwrite = 0: a value that appeared since the JVM started wins
-                int rc = (int) setenv.invoke(utf8.invoke(arena, name), utf8.invoke(arena, value), 0);
+                int rc = (int) setenv.invoke(Foreign.cString(name), Foreign.cString(value), 0);
                 return rc == 0 ? null : "setenv returned " + rc;
             } catch (ClassNotFoundException | NoSuchMethodException e) {
                 return "java.lang.foreign is not available on Java " + Runtime.version().feature();
@@ -194,7 +169,7 @@ public final class OpenMp {
         }
     }
 
-    /** omp_set/get_num_threads through java.lang.foreign, looked up reflectively to keep Java 17 bytecode. */
+    /** omp_set/get_num_threads through java.lang.foreign. */
     private static final class Native {
         static final MethodHandle SET;
         static final MethodHandle GET;
@@ -206,31 +181,9 @@ public final class OpenMp {
             String failure = null;
             try {
                 Dnnl.engine(); // loads libdnnl and with it the preset's libgomp
-                Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
-                Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
-                Class<?> arenaC = Class.forName("java.lang.foreign.Arena");
-                Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
-                Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
-                Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
-                Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
-                Object linker = linkerC.getMethod("nativeLinker").invoke(null);
-                Object arena = arenaC.getMethod("global").invoke(null);
-                // By soname: dlopen returns the libgomp already loaded for libdnnl rather than a second copy.
-                Object lookup = lookupC.getMethod("libraryLookup", String.class, arenaC).invoke(null, "libgomp.so.1", arena);
-                Object found = lookupC.getMethod("find", String.class).invoke(lookup, "omp_set_num_threads");
-                Object symbol = ((java.util.Optional<?>) found).orElseThrow();
-                Object intLayout = Class.forName("java.lang.foreign.ValueLayout").getField("JAVA_INT").get(null);
-                Object layouts = Array.newInstance(layoutC, 1);
-                Array.set(layouts, 0, intLayout);
-                Object desc = descC.getMethod("ofVoid", layouts.getClass()).invoke(null, layouts);
-                Object options = Array.newInstance(optionC, 0);
-                Method downcall = linkerC.getMethod("downcallHandle", segmentC, descC, options.getClass());
-                set = (MethodHandle) downcall.invoke(linker, symbol, desc, options);
-                Object getSymbol = ((java.util.Optional<?>) lookupC.getMethod("find", String.class)
-                        .invoke(lookup, "omp_get_max_threads")).orElseThrow();
-                Object getDesc = descC.getMethod("of", layoutC, Array.newInstance(layoutC, 0).getClass())
-                        .invoke(null, intLayout, Array.newInstance(layoutC, 0));
-                get = (MethodHandle) downcall.invoke(linker, getSymbol, getDesc, options);
+                // by soname: dlopen returns the libgomp already loaded for libdnnl rather than a second copy
+                set = Foreign.downcall("libgomp.so.1", "omp_set_num_threads", null, "JAVA_INT");
+                get = Foreign.downcall("libgomp.so.1", "omp_get_max_threads", "JAVA_INT");
             } catch (ClassNotFoundException e) {
                 failure = "java.lang.foreign is not available";
             } catch (Throwable t) {
