@@ -49,10 +49,12 @@ import org.vesalius.backend.cpu.dnnl.StridedView;
  * <p>Layout: oneDNN's fast kernels do not run on PyTorch's NCHW. In {@link Layout#ANY} mode oneDNN
  * picks its preferred layouts (blocked, e.g. {@code nChw16c} on AVX-512), in
  * {@link Layout#CHANNELS_LAST} the activations are NHWC; either way tensors are reordered in and out
- * around the primitive. {@link Layout#AUTO} (the default) times both once per configuration and keeps
- * the faster; {@link Layout#PLAIN} runs on NCHW directly, which oneDNN 3.11 serves with a reference
+ * around the primitive. {@link Layout#ANY} is the default; {@link Layout#AUTO} times both once per
+ * configuration and keeps the faster (opt-in, like PyTorch's {@code cudnn.benchmark}: the two layouts
+ * sum in different orders, and a choice made by timing can differ from run to run, so results would
+ * not repeat bit for bit); {@link Layout#PLAIN} runs on NCHW directly, which oneDNN 3.11 serves with a reference
  * kernel 30-400x slower (measurements in backend-cpu/README.md). Override with
- * {@code -Dvesalius.dnnl.convLayout=ANY|CHANNELS_LAST|PLAIN}.
+ * {@code -Dvesalius.dnnl.convLayout=AUTO|CHANNELS_LAST|PLAIN}.
  *
  * <p>Requirement beyond {@link ConvGeometry}: {@code padEnd > -stride} in every dim (oneDNN's own
  * rule); the backend trims the input first when a transposed convolution's output padding would
@@ -65,18 +67,19 @@ public final class DnnlConvolution {
     public enum Layout {
         /**
          * Times {@link #ANY} and {@link #CHANNELS_LAST} on the first call for each configuration and
-         * keeps the faster (the default).
+         * keeps the faster: sometimes 2-3x faster, but the choice follows the machine's load, so a run's
+         * numbers are not repeatable.
          */
         AUTO,
         /** Row-major NCHW as stored: no reorders for contiguous tensors (slow in oneDNN 3.11: a reference kernel). */
         PLAIN,
-        /** oneDNN's choice (blocked on AVX-512), with reorders to and from the stored layout. */
+        /** oneDNN's choice (blocked on AVX-512), with reorders to and from the stored layout (the default). */
         ANY,
         /** Activations channels-last (NHWC), weights in oneDNN's choice. */
         CHANNELS_LAST
     }
 
-    private static volatile Layout layout = Layout.valueOf(System.getProperty("vesalius.dnnl.convLayout", "AUTO"));
+    private static volatile Layout layout = Layout.valueOf(System.getProperty("vesalius.dnnl.convLayout", "ANY"));
 
     private DnnlConvolution() {
     }

@@ -32,7 +32,7 @@ class DnnlConvolutionTest {
 
     @AfterEach
     void restoreLayout() {
-        DnnlConvolution.setLayout(DnnlConvolution.Layout.AUTO);
+        DnnlConvolution.setLayout(DnnlConvolution.Layout.ANY);
     }
 
     /** One convolution configuration: shapes of x and w, params. */
