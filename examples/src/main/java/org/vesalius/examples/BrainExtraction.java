@@ -144,21 +144,13 @@ public final class BrainExtraction {
                 Evaluation moved = evaluate(trainer, new SliceDataset(brain, 2, testK).transform(
                         new Compose(new RandFlip(0.5, 0), new RandAffine(1.0).rotate(0.4).scale(0.15, 0.15))), config,
                         config.seed() + 1);
-                if (config.output() != null) {
-                    java.nio.file.Files.createDirectories(config.output());
-                    history.plot(config.output().resolve("curves.png"));
-                    history.saveCsv(config.output().resolve("history.csv"));
-                    Safetensors.saveStateDict(model, config.output().resolve("unet.safetensors"));
-                    plain.writeOverlays(config.output(), "test");
-                    moved.writeOverlays(config.output(), "transformed");
-                }
                 Result r = new Result(config, trainK.length, testK.length, plain.dice, plain.hd95, moved.dice, moved.hd95,
                         plain.sensitivity, plain.specificity, history.get("time"), (System.nanoTime() - started) / 1e9);
                 if (config.output() != null) {
-                    AtomicFile.write(config.output().resolve("metrics.json"),
-                            ch -> ch.write(ByteBuffer.wrap((r.toJson() + "\n").getBytes(StandardCharsets.UTF_8))));
-                    out.println("wrote overlays, curves.png, history.csv, metrics.json and unet.safetensors to "
-                            + config.output());
+                    writeRun(config.output(), history, model, "unet.safetensors", r.toJson(), out);
+                    plain.writeOverlays(config.output(), "test");
+                    moved.writeOverlays(config.output(), "transformed");
+                    out.println("wrote test-overlay-*.png and transformed-overlay-*.png to " + config.output());
                 }
                 return r;
             }

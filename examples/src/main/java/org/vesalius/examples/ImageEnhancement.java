@@ -3,9 +3,6 @@ package org.vesalius.examples;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +13,6 @@ import org.vesalius.cnn.models.Norm;
 import org.vesalius.data.DataLoader;
 import org.vesalius.data.Dataset;
 import org.vesalius.data.TensorDataset;
-import org.vesalius.io.AtomicFile;
-import org.vesalius.io.Safetensors;
 import org.vesalius.medical.data.SliceDataset;
 import org.vesalius.medical.inference.Overlay;
 import org.vesalius.medical.metrics.ImageQuality;
@@ -167,10 +162,7 @@ public final class ImageEnhancement {
                 Result r = new Result(config, trainK.length, testK.length, sigma, size, noisy, gaussian, median, network,
                         history.get("time"), (System.nanoTime() - started) / 1e9);
                 if (config.output() != null) {
-                    Files.createDirectories(config.output());
-                    history.plot(config.output().resolve("curves.png"));
-                    history.saveCsv(config.output().resolve("history.csv"));
-                    Safetensors.saveStateDict(model, config.output().resolve("dncnn.safetensors"));
+                    BrainExtraction.writeRun(config.output(), history, model, "dncnn.safetensors", r.toJson(), out);
                     int n = noisyPlanes.count;
                     for (int i : new int[] {n / 4, n / 2, 3 * n / 4}) {
                         Image nz = noisyPlanes.get(i);
@@ -179,10 +171,7 @@ public final class ImageEnhancement {
                                         Smoothing.median(nz.pixels, nz.h, nz.w, size), netPlanes.get(i).pixels), 3),
                                 config.output().resolve("comparison-slice" + testK[i] + ".png"));
                     }
-                    AtomicFile.write(config.output().resolve("metrics.json"),
-                            ch -> ch.write(ByteBuffer.wrap((r.toJson() + "\n").getBytes(StandardCharsets.UTF_8))));
-                    out.println("wrote comparison PNGs (noisy | Gaussian | median | DnCNN | clean), curves.png, "
-                            + "history.csv, metrics.json and dncnn.safetensors to " + config.output());
+                    out.println("wrote comparison PNGs (noisy | Gaussian | median | DnCNN | clean) to " + config.output());
                 }
                 return r;
             }

@@ -2,11 +2,12 @@ package org.vesalius.medical.inference;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
+import org.vesalius.io.AtomicFile;
 import org.vesalius.tensor.Tensor;
 
 /**
@@ -95,19 +96,15 @@ public final class Overlay {
         return out;
     }
 
-    /** Writes {@code image} as PNG through a temporary file renamed into place, so a reader never sees half a file. */
+    /** Writes {@code image} as PNG through {@link AtomicFile}, so a reader never sees half a file; creates the folder. */
     public static void writePng(BufferedImage image, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFile.write(file, ch -> {
+            // the stream wraps AtomicFile's channel, which AtomicFile closes itself
+            if (!ImageIO.write(image, "png", Channels.newOutputStream(ch))) {
                 throw new IOException("no PNG writer available for " + file);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static int blend(int base, int colour) {

@@ -40,10 +40,10 @@ public class GeneralizedDiceLoss extends OverlapLoss<GeneralizedDiceLoss> {
         Tensor p = pg[0];
         Tensor g = pg[1];
         Tensor intersection = sum(p.mul(g));
-        Tensor denominator = sum(p).add(sum(g));
+        Tensor volume = sum(g);
+        Tensor denominator = sum(p).add(volume);
         Tensor w;
         try (NoGrad ng = NoGrad.open()) {
-            Tensor volume = sum(g);
             w = switch (weight) {
                 case SQUARE -> volume.square().reciprocal();
                 case SIMPLE -> volume.reciprocal();

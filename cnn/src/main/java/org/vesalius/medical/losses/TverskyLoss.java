@@ -42,8 +42,9 @@ public class TverskyLoss extends OverlapLoss<TverskyLoss> {
         Tensor p = pg[0];
         Tensor g = pg[1];
         Tensor tp = sum(p.mul(g));
-        Tensor fp = sum(p.mul(g.neg().add(1)));
-        Tensor fn = sum(p.neg().add(1).mul(g));
+        // sum(p (1 - g)) and sum((1 - p) g), without two more passes over the volume
+        Tensor fp = sum(p).sub(tp);
+        Tensor fn = sum(g).sub(tp);
         Tensor denominator = tp.add(fp.mul(alpha)).add(fn.mul(beta)).add(smoothDr);
         return reduce(tp.add(smoothNr).div(denominator).neg().add(1));
     }
