@@ -21,7 +21,8 @@ import org.vesalius.tensor.Tensor;
  * <p>Op workloads default to 5 warm-up and 30 timed steps; model workloads to the counts of their
  * benchmark definition ({@code lenet-train}, {@code lenet-infer}: 10/30; {@code unet-train}: 2/8;
  * {@code unet-infer}: 3/10). {@code --warmup} and
- * {@code --iters} override both.
+ * {@code --iters} override both. {@code --trace} also prints every step's time (warm-up included) to
+ * standard error, in order, to show how the JIT warms up.
  */
 public final class Bench {
     private Bench() {
@@ -90,11 +91,13 @@ public final class Bench {
         int threads = 2;
         Integer warmupArg = null;
         Integer itersArg = null;
+        boolean trace = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads": threads = Integer.parseInt(args[++i]); break;
                 case "--warmup": warmupArg = Integer.parseInt(args[++i]); break;
                 case "--iters": itersArg = Integer.parseInt(args[++i]); break;
+                case "--trace": trace = true; break;
                 case "--list":
                     workloads().keySet().forEach(System.out::println);
                     return;
@@ -115,7 +118,7 @@ public final class Bench {
             }
             int warmup = warmupArg != null ? warmupArg : w.warmup > 0 ? w.warmup : 5;
             int iters = itersArg != null ? itersArg : w.iters > 0 ? w.iters : 30;
-            double[] ms = time(w, warmup, iters);
+            double[] ms = time(w, warmup, iters, trace);
             System.out.println(String.format(Locale.ROOT,
                     "{\"peer\": \"vesalius\", \"workload\": \"%s\", \"median_ms\": %.6f, \"min_ms\": %.6f, \"iters\": %d, \"threads\": %d}",
                     name, median(ms), ms[0], iters, threads));
@@ -128,11 +131,15 @@ public final class Bench {
         return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 
-    static double[] time(Workload w, int warmup, int iters) {
+    static double[] time(Workload w, int warmup, int iters, boolean trace) {
         for (int i = 0; i < warmup; i++) {
             try (Scope s = Scope.open()) {
+                long t0 = System.nanoTime();
                 for (int r = 0; r < w.reps; r++) {
                     w.step.run();
+                }
+                if (trace) {
+                    System.err.printf(Locale.ROOT, "warmup %d %.3f ms%n", i, (System.nanoTime() - t0) / 1e6 / w.reps);
                 }
             }
         }
@@ -144,6 +151,9 @@ public final class Bench {
                     w.step.run();
                 }
                 ms[i] = (System.nanoTime() - t0) / 1e6 / w.reps;
+                if (trace) {
+                    System.err.printf(Locale.ROOT, "step %d %.3f ms%n", i, ms[i]);
+                }
             }
         }
         Arrays.sort(ms);
