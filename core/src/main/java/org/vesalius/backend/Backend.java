@@ -307,4 +307,43 @@ public interface Backend {
 
     /** Fills {@code out} with normal values, counter-based as {@link #uniform}. */
     void normal(Tensor out, double mean, double std, long seed, long offset);
+
+    // ---------------------------------------------------------------- fused optimizer steps
+
+    /**
+     * One SGD step on one parameter, in place and in one pass, with PyTorch's formula:
+     * {@code d = grad + weightDecay * param}; with momentum, {@code buf = d} on the first step, else
+     * {@code buf = momentum * buf + (1 - dampening) * d}, then {@code d = nesterov ? d + momentum * buf : buf};
+     * finally {@code param -= lr * d}. The optimizers call it with autograd off.
+     *
+     * @param param          the parameter, updated
+     * @param grad           its gradient, same shape and dtype, read only
+     * @param momentumBuffer written (and read unless {@code firstStep}); null when {@code momentum == 0}
+     * @return false when this backend has no fused kernel for these tensors (for example strided
+     *         ones): the caller then composes the step from tensor ops, with the same result
+     */
+    default boolean sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, double lr, double momentum,
+                            double dampening, double weightDecay, boolean nesterov, boolean firstStep) {
+        return false;
+    }
+
+    /**
+     * One Adam or AdamW step on one parameter, in place and in one pass, with PyTorch's formula:
+     * AdamW first scales {@code param *= 1 - lr * weightDecay}, Adam instead adds
+     * {@code weightDecay * param} to the gradient; then {@code m = beta1 m + (1 - beta1) g},
+     * {@code v = beta2 v + (1 - beta2) g^2}, (AMSGrad: {@code vmax = max(vmax, v)}, used for v),
+     * {@code param -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps)}.
+     *
+     * @param expAvg      first moment {@code m}, same shape and dtype as the parameter, updated
+     * @param expAvgSq    second moment {@code v}, updated
+     * @param maxExpAvgSq AMSGrad's running maximum of {@code v}, updated; null without AMSGrad
+     * @param decoupledWeightDecay true for AdamW's decay of the parameter, false for Adam's L2 term
+     * @param step        the step number, from 1
+     * @return false when this backend has no fused kernel for these tensors, as {@link #sgdStep}
+     */
+    default boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, double lr,
+                             double beta1, double beta2, double eps, double weightDecay, boolean decoupledWeightDecay,
+                             long step) {
+        return false;
+    }
 }

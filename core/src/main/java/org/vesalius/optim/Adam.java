@@ -71,18 +71,32 @@ public class Adam extends Optimizer {
 
     @Override
     protected void update(ParamGroup g, Tensor p, Tensor grad, ParamState st) {
-        double weightDecay = g.get("weightDecay");
-        Tensor d = weightDecay != 0 ? grad.add(p, weightDecay) : grad;
-        adamStep(g, p, d, st);
+        adamStep(g, p, grad, st, false);
     }
 
-    /** The moment updates and the parameter step shared with AdamW, on the (decayed) gradient {@code d}. */
-    final void adamStep(ParamGroup g, Tensor p, Tensor d, ParamState st) {
+    /**
+     * The step shared with {@link AdamW}: fused by the backend when it can, else composed from tensor ops.
+     *
+     * @param decoupled AdamW's weight decay (scale the parameter) instead of Adam's (add to the gradient)
+     */
+    final void adamStep(ParamGroup g, Tensor p, Tensor grad, ParamState st, boolean decoupled) {
+        double weightDecay = g.get("weightDecay");
         double beta1 = g.get("beta1");
         double beta2 = g.get("beta2");
         double eps = g.get("eps");
         Tensor expAvg = stateTensor(st, "expAvg", () -> Tensor.zerosLike(p));
         Tensor expAvgSq = stateTensor(st, "expAvgSq", () -> Tensor.zerosLike(p));
+        Tensor max = amsgrad ? stateTensor(st, "maxExpAvgSq", () -> Tensor.zerosLike(p)) : null;
+        if (p.backend().adamStep(p, grad, expAvg, expAvgSq, max, g.lr(), beta1, beta2, eps, weightDecay, decoupled,
+                st.step())) {
+            return;
+        }
+        Tensor d = grad;
+        if (decoupled) {
+            p.mul_(1 - g.lr() * weightDecay);
+        } else if (weightDecay != 0) {
+            d = grad.add(p, weightDecay);
+        }
         expAvg.mul_(beta1).add_(d, 1 - beta1);
         expAvgSq.mul_(beta2).add_(d.mul(d), 1 - beta2);
         double step = st.step();
@@ -90,8 +104,7 @@ public class Adam extends Optimizer {
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         double stepSize = g.lr() / biasCorrection1;
         Tensor second = expAvgSq;
-        if (amsgrad) {
-            Tensor max = stateTensor(st, "maxExpAvgSq", () -> Tensor.zerosLike(p));
+        if (max != null) {
             max.copy_(max.maximum(expAvgSq));
             second = max;
         }

@@ -28,7 +28,6 @@ public class AdamW extends Adam {
 
     @Override
     protected void update(ParamGroup g, Tensor p, Tensor grad, ParamState st) {
-        p.mul_(1 - g.lr() * g.get("weightDecay"));
-        adamStep(g, p, grad, st);
+        adamStep(g, p, grad, st, true);
     }
 }

@@ -72,12 +72,22 @@ public class SGD extends Optimizer {
         double weightDecay = g.get("weightDecay");
         double momentum = g.get("momentum");
         double dampening = g.get("dampening");
-        Tensor d = weightDecay != 0 ? grad.add(p, weightDecay) : grad;
+        Tensor buf = null;
+        boolean first = false;
         if (momentum != 0) {
-            Tensor buf = st.get("momentumBuffer");
+            buf = st.get("momentumBuffer");
             if (buf == null) {
-                Tensor first = d;
-                buf = stateTensor(st, "momentumBuffer", first::clone);
+                buf = stateTensor(st, "momentumBuffer", () -> Tensor.zerosLike(p));
+                first = true;
+            }
+        }
+        if (p.backend().sgdStep(p, grad, buf, g.lr(), momentum, dampening, weightDecay, nesterov, first)) {
+            return;
+        }
+        Tensor d = weightDecay != 0 ? grad.add(p, weightDecay) : grad;
+        if (buf != null) {
+            if (first) {
+                buf.copy_(d);
             } else {
                 buf.mul_(momentum).add_(d, 1 - dampening);
             }

@@ -353,6 +353,21 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- random numbers
 
     @Override
+    public boolean sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, double lr, double momentum,
+                           double dampening, double weightDecay, boolean nesterov, boolean firstStep) {
+        return CpuOptimizers.sgdStep(param, grad, momentumBuffer, lr, momentum, dampening, weightDecay, nesterov,
+                firstStep);
+    }
+
+    @Override
+    public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, double lr,
+                            double beta1, double beta2, double eps, double weightDecay, boolean decoupledWeightDecay,
+                            long step) {
+        return CpuOptimizers.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, lr, beta1, beta2, eps, weightDecay,
+                decoupledWeightDecay, step);
+    }
+
+    @Override
     public void uniform(Tensor out, double lo, double hi, long seed, long offset) {
         CpuRandom.uniform(out, lo, hi, seed, offset);
     }

@@ -49,12 +49,13 @@ import org.vesalius.backend.cpu.dnnl.StridedView;
  * <p>Layout: oneDNN's fast kernels do not run on PyTorch's NCHW. In {@link Layout#ANY} mode oneDNN
  * picks its preferred layouts (blocked, e.g. {@code nChw16c} on AVX-512), in
  * {@link Layout#CHANNELS_LAST} the activations are NHWC; either way tensors are reordered in and out
- * around the primitive. {@link Layout#ANY} is the default; {@link Layout#AUTO} times both once per
+ * around the primitive. {@link Layout#BY_SHAPE}, the default, picks one of the two per call by a fixed
+ * rule on the channel counts ({@link #byShape}); {@link Layout#AUTO} times both once per
  * configuration and keeps the faster (opt-in, like PyTorch's {@code cudnn.benchmark}: the two layouts
  * sum in different orders, and a choice made by timing can differ from run to run, so results would
  * not repeat bit for bit); {@link Layout#PLAIN} runs on NCHW directly, which oneDNN 3.11 serves with a reference
  * kernel 30-400x slower (measurements in backend-cpu/README.md). Override with
- * {@code -Dvesalius.dnnl.convLayout=AUTO|CHANNELS_LAST|PLAIN}.
+ * {@code -Dvesalius.dnnl.convLayout=ANY|AUTO|CHANNELS_LAST|PLAIN}.
  *
  * <p>Requirement beyond {@link ConvGeometry}: {@code padEnd > -stride} in every dim (oneDNN's own
  * rule); the backend trims the input first when a transposed convolution's output padding would
@@ -76,10 +77,18 @@ public final class DnnlConvolution {
         /** oneDNN's choice (blocked on AVX-512), with reorders to and from the stored layout (the default). */
         ANY,
         /** Activations channels-last (NHWC), weights in oneDNN's choice. */
-        CHANNELS_LAST
+        CHANNELS_LAST,
+        /**
+         * {@link #CHANNELS_LAST} or {@link #ANY} chosen by a fixed rule on the channel counts and the
+         * direction ({@link #byShape}), so the choice never depends on timing: the default (ADR 0008).
+         */
+        BY_SHAPE
     }
 
-    private static volatile Layout layout = Layout.valueOf(System.getProperty("vesalius.dnnl.convLayout", "ANY"));
+    /** oneDNN's channel block on AVX-512 ({@code nChw16c}); counts that are not multiples of it are padded. */
+    private static final int BLOCK = 16;
+
+    private static volatile Layout layout = Layout.valueOf(System.getProperty("vesalius.dnnl.convLayout", "BY_SHAPE"));
 
     private DnnlConvolution() {
     }
@@ -95,6 +104,30 @@ public final class DnnlConvolution {
     }
 
     /**
+     * The layout {@link Layout#BY_SHAPE} picks for a convolution with these channel counts, from the
+     * per-direction survey in ADR 0008 ({@code bench ... ConvLayoutSurvey}): blocked layouts pad channel
+     * counts up to a multiple of 16, which channels-last does not, so channels-last wins (1.3-2.3x on
+     * LeNet's 20/50 and a U-Net head's 16 -> 1) once a count is not a multiple of 16; with fewer than 4
+     * input channels the blocked forward and weight-gradient kernels stay 1.2-1.3x faster, while the data
+     * gradient still prefers channels-last. Counts that are multiples of 16 stay blocked (within 10%).
+     *
+     * @param inChannels  input channels per group
+     * @param outChannels output channels per group
+     * @param dataGradient true for the gradient of the input (also a transposed convolution's forward)
+     */
+    public static Layout byShape(int inChannels, int outChannels, boolean dataGradient) {
+        boolean padded = inChannels % BLOCK != 0 || outChannels % BLOCK != 0;
+        if (!padded || inChannels < 4 && !dataGradient) {
+            return Layout.ANY;
+        }
+        return Layout.CHANNELS_LAST;
+    }
+
+    private static Layout resolve(Layout mode, ConvGeometry g, boolean dataGradient) {
+        return mode == Layout.BY_SHAPE ? byShape(g.c / g.groups, g.o / g.groups, dataGradient) : mode;
+    }
+
+    /**
      * {@code y = conv(x, w) + b}.
      *
      * @param x input {@code [N, C, *in]}
@@ -104,7 +137,7 @@ public final class DnnlConvolution {
      */
     public static void forward(ConvGeometry g, StridedView x, StridedView w, StridedView b, StridedView y) {
         checkViews(g, x, w, y);
-        Layout mode = layout;
+        Layout mode = resolve(layout, g, false);
         StridedView wg = grouped(g, w);
         PrimitiveKey key = key("conv_fwd", mode, g, x, wg, b, y);
         long[] args = b != null ? new long[] {x.address(), wg.address(), b.address(), y.address()}
@@ -124,7 +157,7 @@ public final class DnnlConvolution {
      */
     public static void backwardData(ConvGeometry g, StridedView gy, StridedView w, StridedView gx) {
         checkViews(g, gx, w, gy);
-        Layout mode = layout;
+        Layout mode = resolve(layout, g, true);
         StridedView wg = grouped(g, w);
         PrimitiveKey key = key("conv_bwd_data", mode, g, gx, wg, null, gy);
         long[] args = {gy.address(), wg.address(), gx.address()};
@@ -144,7 +177,7 @@ public final class DnnlConvolution {
      */
     public static void backwardWeights(ConvGeometry g, StridedView x, StridedView gy, StridedView gw, StridedView gb) {
         checkViews(g, x, gw, gy);
-        Layout mode = layout;
+        Layout mode = resolve(layout, g, false);
         StridedView wg = grouped(g, gw);
         PrimitiveKey key = key("conv_bwd_weights", mode, g, x, wg, gb, gy);
         long[] args = gb != null ? new long[] {x.address(), gy.address(), wg.address(), gb.address()}

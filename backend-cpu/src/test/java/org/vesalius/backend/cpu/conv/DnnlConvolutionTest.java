@@ -32,7 +32,7 @@ class DnnlConvolutionTest {
 
     @AfterEach
     void restoreLayout() {
-        DnnlConvolution.setLayout(DnnlConvolution.Layout.ANY);
+        DnnlConvolution.setLayout(DnnlConvolution.Layout.BY_SHAPE);
     }
 
     /** One convolution configuration: shapes of x and w, params. */
@@ -102,6 +102,7 @@ class DnnlConvolutionTest {
         for (Case c : cs) {
             out.add(Arguments.of(c, DnnlConvolution.Layout.ANY));
             out.add(Arguments.of(c, DnnlConvolution.Layout.CHANNELS_LAST));
+            out.add(Arguments.of(c, DnnlConvolution.Layout.BY_SHAPE));
         }
         out.add(Arguments.of(cs.get(1), DnnlConvolution.Layout.AUTO));
         out.add(Arguments.of(cs.get(6), DnnlConvolution.Layout.AUTO));
@@ -152,6 +153,17 @@ class DnnlConvolutionTest {
     }
 
     /** Transposed convolution = backward data of the convolution it transposes, with output padding. */
+    @Test
+    void byShapeRuleKeepsBlockedLayoutsForMultiplesOf16AndFewInputChannels() {
+        assertEquals(DnnlConvolution.Layout.ANY, DnnlConvolution.byShape(16, 32, false));
+        assertEquals(DnnlConvolution.Layout.ANY, DnnlConvolution.byShape(64, 64, true));
+        assertEquals(DnnlConvolution.Layout.CHANNELS_LAST, DnnlConvolution.byShape(20, 50, false));
+        assertEquals(DnnlConvolution.Layout.CHANNELS_LAST, DnnlConvolution.byShape(16, 1, false));
+        assertEquals(DnnlConvolution.Layout.ANY, DnnlConvolution.byShape(1, 20, false));
+        assertEquals(DnnlConvolution.Layout.CHANNELS_LAST, DnnlConvolution.byShape(1, 20, true));
+        assertEquals(DnnlConvolution.Layout.ANY, DnnlConvolution.byShape(3, 32, false));
+    }
+
     @Test
     void transposedWithOutputPaddingMatchesReference() {
         // ConvTranspose2d(4 -> 6, k=3, stride=2, padding=1, output_padding=1, groups=2) on [2, 4, 5, 6]

@@ -1,0 +1,179 @@
+package org.vesalius.backend.cpu;
+
+import java.nio.FloatBuffer;
+import org.vesalius.tensor.DType;
+import org.vesalius.tensor.Tensor;
+
+/**
+ * Fused float32 optimizer steps: one pass over a parameter and its state instead of the five to ten
+ * elementwise ops (and their temporaries) the step is composed of. Per op the backend pays a call into
+ * oneDNN or the worker pool, which for LeNet's and a U-Net's many small tensors (biases, norm weights)
+ * costs more than the arithmetic. The arithmetic is PyTorch's, in float32, in its order of operations.
+ * Other dtypes and strided tensors return false: the optimizer composes the step from tensor ops.
+ */
+final class CpuOptimizers {
+    private static final int CHUNK = NnScratch.CHUNK;
+
+    private CpuOptimizers() {
+    }
+
+    static boolean sgdStep(Tensor param, Tensor grad, Tensor buf, double lr, double momentum, double dampening,
+                           double weightDecay, boolean nesterov, boolean firstStep) {
+        if (!fusable(param, grad, buf)) {
+            return false;
+        }
+        FloatBuffer p = NnTensors.floats(param);
+        FloatBuffer g = NnTensors.floats(grad);
+        FloatBuffer b = NnTensors.floats(buf);
+        int pOff = param.offset();
+        int gOff = grad.offset();
+        int bOff = NnTensors.offset(buf);
+        float wd = (float) weightDecay;
+        float mom = (float) momentum;
+        float keep = (float) (1 - dampening);
+        float step = (float) -lr;
+        boolean hasMomentum = buf != null;
+        forChunks(param.numel(), 5, (from, len) -> {
+            float[] pv = NnScratch.floats(0, len);
+            float[] gv = NnScratch.floats(1, len);
+            float[] bv = NnScratch.floats(2, len);
+            p.get(pOff + from, pv, 0, len);
+            g.get(gOff + from, gv, 0, len);
+            if (weightDecay != 0) {
+                for (int i = 0; i < len; i++) {
+                    gv[i] = gv[i] + wd * pv[i];
+                }
+            }
+            if (hasMomentum) {
+                if (firstStep) {
+                    System.arraycopy(gv, 0, bv, 0, len);
+                } else {
+                    b.get(bOff + from, bv, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        bv[i] = bv[i] * mom + keep * gv[i];
+                    }
+                }
+                b.put(bOff + from, bv, 0, len);
+                if (nesterov) {
+                    for (int i = 0; i < len; i++) {
+                        gv[i] = gv[i] + mom * bv[i];
+                    }
+                } else {
+                    System.arraycopy(bv, 0, gv, 0, len);
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                pv[i] = pv[i] + step * gv[i];
+            }
+            p.put(pOff + from, pv, 0, len);
+        });
+        return true;
+    }
+
+    static boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, double lr,
+                            double beta1, double beta2, double eps, double weightDecay, boolean decoupled, long step) {
+        if (!fusable(param, grad, expAvg, expAvgSq, maxExpAvgSq)) {
+            return false;
+        }
+        FloatBuffer p = NnTensors.floats(param);
+        FloatBuffer g = NnTensors.floats(grad);
+        FloatBuffer m = NnTensors.floats(expAvg);
+        FloatBuffer v = NnTensors.floats(expAvgSq);
+        FloatBuffer vmax = NnTensors.floats(maxExpAvgSq);
+        int pOff = param.offset();
+        int gOff = grad.offset();
+        int mOff = expAvg.offset();
+        int vOff = expAvgSq.offset();
+        int vmaxOff = NnTensors.offset(maxExpAvgSq);
+        // the scalars as PyTorch forms them: in double, then used as float32 operands
+        float decay = (float) (1 - lr * weightDecay);
+        float l2 = decoupled ? 0f : (float) weightDecay;
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float oneMinusB1 = (float) (1 - beta1);
+        float oneMinusB2 = (float) (1 - beta2);
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        float epsF = (float) eps;
+        float negStepSize = (float) -(lr / (1 - Math.pow(beta1, step)));
+        boolean scale = decoupled && weightDecay != 0;
+        boolean amsgrad = maxExpAvgSq != null;
+        forChunks(param.numel(), amsgrad ? 9 : 7, (from, len) -> {
+            float[] pv = NnScratch.floats(0, len);
+            float[] gv = NnScratch.floats(1, len);
+            float[] mv = NnScratch.floats(2, len);
+            float[] vv = NnScratch.floats(3, len);
+            float[] xv = amsgrad ? NnScratch.floats(4, len) : vv;
+            p.get(pOff + from, pv, 0, len);
+            g.get(gOff + from, gv, 0, len);
+            m.get(mOff + from, mv, 0, len);
+            v.get(vOff + from, vv, 0, len);
+            if (amsgrad) {
+                vmax.get(vmaxOff + from, xv, 0, len);
+            }
+            if (scale) {
+                for (int i = 0; i < len; i++) {
+                    pv[i] = pv[i] * decay;
+                }
+            }
+            if (l2 != 0) {
+                for (int i = 0; i < len; i++) {
+                    gv[i] = gv[i] + l2 * pv[i];
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                float gi = gv[i];
+                mv[i] = mv[i] * b1 + oneMinusB1 * gi;
+                vv[i] = vv[i] * b2 + oneMinusB2 * gi * gi;
+            }
+            if (amsgrad) {
+                for (int i = 0; i < len; i++) {
+                    xv[i] = Math.max(xv[i], vv[i]);
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                float denom = (float) Math.sqrt(xv[i]) / bc2Sqrt + epsF;
+                pv[i] = pv[i] + negStepSize * mv[i] / denom;
+            }
+            p.put(pOff + from, pv, 0, len);
+            m.put(mOff + from, mv, 0, len);
+            v.put(vOff + from, vv, 0, len);
+            if (amsgrad) {
+                vmax.put(vmaxOff + from, xv, 0, len);
+            }
+        });
+        return true;
+    }
+
+    /** float32, contiguous, one shape; nulls (absent state) are skipped. */
+    private static boolean fusable(Tensor param, Tensor... others) {
+        if (param.dtype() != DType.FLOAT32 || !param.isContiguous()) {
+            return false;
+        }
+        int n = param.numel();
+        for (Tensor t : others) {
+            if (t != null && (t.dtype() != DType.FLOAT32 || !t.isContiguous() || t.numel() != n
+                    || !java.util.Arrays.equals(t.shape(), param.shape()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private interface ChunkBody {
+        void run(int from, int len);
+    }
+
+    /**
+     * Runs {@code body} over chunks of {@link #CHUNK} elements, on the worker pool when there is enough
+     * work ({@code streams} float arrays read or written per element), else on the caller's thread.
+     */
+    private static void forChunks(int n, int streams, ChunkBody body) {
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        ParallelRange.POOL.run(chunks, (long) CHUNK * streams, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int from = c * CHUNK;
+                body.run(from, Math.min(CHUNK, n - from));
+            }
+        });
+    }
+}
