@@ -2,7 +2,7 @@
 # DICOM fixtures for cnn's medical tests, made with DCMTK (Debian package dcmtk) from files of the shared
 # corpus (cnn/src/test/resources/medical, see its README for their origin and licences):
 #   - transfer syntaxes the corpus lacks: deflated explicit VR LE, JPEG lossless (process 14, SV1 and SV6),
-#     JPEG extended 12-bit (process 4, which the JDK's libjpeg cannot decode: tests expect a clear error),
+#     JPEG extended 12-bit (process 4; its DCMTK decoding is made by make_jpeg12.py with the other 12-bit files),
 #     multi-frame JPEG baseline;
 #   - for each compressed file, DCMTK's own decompression to explicit VR LE, the reference the tests
 #     compare our decoder with.

@@ -22,7 +22,8 @@ import org.vesalius.tensor.Tensor;
  * RescaleIntercept}, per frame for Enhanced objects, or the Modality LUT), so CT comes out in Hounsfield
  * units; MONOCHROME1 is <em>not</em> inverted (inversion is a display step; the photometric
  * interpretation is kept in the metadata). Colour images are not rescaled; YBR_FULL (and upsampled
- * YBR_FULL_422) is converted to RGB with ITU-R BT.601 full range, rounded and clipped to [0, 255].
+ * YBR_FULL_422) is converted to RGB with ITU-R BT.601 full range, rounded and clipped to [0, 255]
+ * ([0, 2^BitsStored - 1] for 16-bit samples, e.g. 12-bit JPEG extended).
  * RT Dose Grid Scaling is not applied (it is in the metadata).
  *
  * <p>Axes: data is {@code [samples, frames, rows, columns]} = {@code [C, Z, Y, X]}, index i = column,
@@ -69,30 +70,37 @@ public final class DicomImages {
         if (pi.startsWith("MONOCHROME")) {
             applyRescale(file.dataset(), v, px.frames(), n / px.frames(), file.name());
         } else if (pi.equals("YBR_FULL") && px.samples() == 3) {
-            ybrFullToRgb(v);
+            // layout() has validated Bits Stored when px was decoded
+            int bits = px.stored().type().byteSize() == 1 ? 8 : Math.max(8, Math.min(16, file.dataset().getInt(Tag.BitsStored, 8)));
+            ybrFullToRgb(v, bits);
         } else if (!pi.equals("RGB") && !pi.equals("PALETTE COLOR")) {
             LOG.warn("{}: photometric interpretation {} is returned unconverted", file.name(), pi);
         }
         return v;
     }
 
-    /** The BT.601 full-range YCbCr to RGB conversion pydicom and DCMTK use, in float32, rounded and clipped. */
-    static void ybrFullToRgb(double[] v) {
+    /**
+     * The BT.601 full-range YCbCr to RGB conversion pydicom and DCMTK use, in float32, rounded and clipped;
+     * chroma is centred at 2^(bits-1) (128 for 8-bit data, 2048 for 12-bit JPEG extended).
+     */
+    static void ybrFullToRgb(double[] v, int bits) {
         final float g1 = (float) (-0.114 * 1.772 / 0.587);
         final float g2 = (float) (-0.299 * 1.402 / 0.587);
+        final float center = 1 << (bits - 1);
+        final int max = (1 << bits) - 1;
         for (int i = 0; i + 2 < v.length; i += 3) {
             float y = (float) v[i];
-            float cb = (float) v[i + 1] - 128f;
-            float cr = (float) v[i + 2] - 128f;
-            v[i] = clip8(y + 1.402f * cr);
-            v[i + 1] = clip8(y + g1 * cb + g2 * cr);
-            v[i + 2] = clip8(y + 1.772f * cb);
+            float cb = (float) v[i + 1] - center;
+            float cr = (float) v[i + 2] - center;
+            v[i] = clip(y + 1.402f * cr, max);
+            v[i + 1] = clip(y + g1 * cb + g2 * cr, max);
+            v[i + 2] = clip(y + 1.772f * cb, max);
         }
     }
 
-    private static double clip8(float x) {
+    private static double clip(float x, int max) {
         float r = x + 0.5f;
-        return r < 0 ? 0 : r > 255 ? 255 : (int) r;
+        return r < 0 ? 0 : r > max ? max : (int) r;
     }
 
     private static void applyRescale(DicomObject ds, double[] v, int frames, int perFrame, String name)

@@ -10,7 +10,7 @@ import org.vesalius.medical.StoredType;
 import org.vesalius.medical.Voxels;
 
 /**
- * Decodes Pixel Data (native, RLE Lossless, JPEG baseline/extended/lossless) into {@link PixelData}.
+ * Decodes Pixel Data (native, RLE Lossless, JPEG baseline/extended 8- and 12-bit/lossless) into {@link PixelData}.
  * Sizes are validated against the bytes present before the output is allocated: a truncated value is a
  * "Pixel Data too short" error, never a zero-padded image; trailing padding is ignored with a warning.
  */
@@ -171,6 +171,11 @@ public final class DicomPixels {
                         sofDims = new int[] {sof.width(), sof.height()};
                         break;
                     }
+                    if (sof.minBits() > 8L * frames.get(f).length) {
+                        throw new DicomFormatException(name + ": JPEG frame " + f + " has " + frames.get(f).length + " bytes, too few for "
+                                + sof.width() + "x" + sof.height() + "x" + sof.components() + " samples of " + sof.process()
+                                + " (at least " + sof.minBits() + " bits): truncated, or Rows/Columns are wrong");
+                    }
                 }
                 if (sofDims != null) {
                     throw new DicomFormatException(name + ": JPEG frame is " + sofDims[0] + "x" + sofDims[1] + " but Columns x Rows is "
@@ -185,7 +190,7 @@ public final class DicomPixels {
             }
             default:
                 throw new DicomFormatException(name + ": Pixel Data compressed with " + ts.name() + " (" + ts.uid()
-                        + ") cannot be decoded: supported are native, RLE Lossless and JPEG baseline/extended 8-bit/lossless");
+                        + ") cannot be decoded: supported are native, RLE Lossless and JPEG baseline/extended (8- and 12-bit)/lossless");
         }
         return new PixelData(new StoredArray(type, shape, out), outPi, l.frames(), l.rows(), l.cols(), l.samples());
     }

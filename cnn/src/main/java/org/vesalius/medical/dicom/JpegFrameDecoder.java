@@ -11,28 +11,39 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes one JPEG frame (baseline, extended 8-bit, lossless process 14) through ImageIO: the JDK's
- * libjpeg for DCT processes (read raw, without colour conversion, when the DICOM photometric is YBR or
- * monochrome) and TwelveMonkeys' pure-Java decoder for lossless. The frame's SOF is checked against
- * Rows/Columns/Samples before anything is decoded, so a lying header cannot cause a huge allocation.
+ * Decodes one JPEG frame. 8-bit DCT (baseline, extended process 2) and lossless (process 14) go through
+ * ImageIO: the JDK's libjpeg for DCT (read raw, without colour conversion, when the DICOM photometric is
+ * YBR or monochrome; its islow IDCT and fancy upsampling are what the conformance corpus' references
+ * were decoded with) and TwelveMonkeys' pure-Java decoder for lossless. 12-bit extended sequential
+ * (process 4), which no ImageIO plugin decodes, goes to {@link SequentialJpegDecoder}. The frame's SOF is
+ * checked against Rows/Columns/Samples before anything is decoded, so a lying header cannot cause a huge
+ * allocation.
  */
 final class JpegFrameDecoder {
     private JpegFrameDecoder() {
     }
 
-    /** Parsed start-of-frame: marker (0xC0..0xCF), precision, height, width, components. */
-    record Sof(int marker, int precision, int height, int width, int components) {
+    /**
+     * Parsed start-of-frame: marker (0xC0..0xCF), precision, height, width, components, and the fewest bits
+     * of entropy-coded data a valid frame of that size has (0 where there is no such bound).
+     */
+    record Sof(int marker, int precision, int height, int width, int components, long minBits) {
         boolean lossless() {
             return marker == 0xC3 || marker == 0xC7 || marker == 0xCB || marker == 0xCF;
         }
 
+        /** The T.81 process, numbered as DICOM's transfer syntax names do. */
         String process() {
+            boolean twelve = precision > 8;
             switch (marker) {
                 case 0xC0: return "baseline (process 1)";
-                case 0xC1: return "extended sequential " + precision + "-bit (process 2/4)";
-                case 0xC2: return "progressive";
-                case 0xC3: return "lossless (process 14)";
-                default: return String.format("SOF 0x%02X", marker);
+                case 0xC1: return "extended sequential " + precision + "-bit, Huffman (process " + (twelve ? 4 : 2) + ")";
+                case 0xC2: return "progressive " + precision + "-bit, Huffman (process " + (twelve ? "8 or 12" : "6 or 10") + ")";
+                case 0xC3: return "lossless, Huffman (process 14)";
+                case 0xC9: return "extended sequential " + precision + "-bit, arithmetic (process " + (twelve ? 5 : 3) + ")";
+                case 0xCA: return "progressive " + precision + "-bit, arithmetic (process " + (twelve ? "9 or 13" : "7 or 11") + ")";
+                case 0xCB: return "lossless, arithmetic (process 15)";
+                default: return String.format("hierarchical (SOF 0x%02X)", marker);
             }
         }
     }
@@ -56,8 +67,10 @@ final class JpegFrameDecoder {
                 if (p + 10 > j.length) {
                     break;
                 }
-                return new Sof(m, j[p + 4] & 0xFF, (j[p + 5] & 0xFF) << 8 | j[p + 6] & 0xFF,
-                        (j[p + 7] & 0xFF) << 8 | j[p + 8] & 0xFF, j[p + 9] & 0xFF);
+                int height = (j[p + 5] & 0xFF) << 8 | j[p + 6] & 0xFF;
+                int width = (j[p + 7] & 0xFF) << 8 | j[p + 8] & 0xFF;
+                int nf = j[p + 9] & 0xFF;
+                return new Sof(m, j[p + 4] & 0xFF, height, width, nf, minimumBits(j, p + 10, m, width, height, nf));
             }
             if (m == 0xDA) {
                 break;
@@ -65,6 +78,42 @@ final class JpegFrameDecoder {
             p += 2 + len;
         }
         throw new DicomFormatException("JPEG frame " + frame + ": no start-of-frame (SOF) marker before the scan data");
+    }
+
+    /**
+     * A lower bound on the entropy-coded bits of a frame, from its size and the sampling factors at
+     * {@code at}: every Huffman code is at least one bit, so a sequential DCT block takes at least two (its
+     * DC difference and an end of block), a progressive one at least one (in its first DC scan), a lossless
+     * sample at least one (subsampled components count their own samples). Arithmetic coding can take less
+     * than a bit: no bound.
+     */
+    private static long minimumBits(byte[] j, int at, int marker, int width, int height, int nf) {
+        boolean lossless = marker == 0xC3;
+        if (marker != 0xC0 && marker != 0xC1 && marker != 0xC2 && !lossless || at + 3L * nf > j.length) {
+            return 0;
+        }
+        int hmax = 0;
+        int vmax = 0;
+        for (int i = 0; i < nf; i++) {
+            hmax = Math.max(hmax, (j[at + 3 * i + 1] & 0xFF) >> 4);
+            vmax = Math.max(vmax, j[at + 3 * i + 1] & 15);
+        }
+        long units = 0;
+        for (int i = 0; i < nf; i++) {
+            int h = (j[at + 3 * i + 1] & 0xFF) >> 4;
+            int v = j[at + 3 * i + 1] & 15;
+            if (h == 0 || v == 0) {
+                return 0; // invalid; the decoder names it
+            }
+            long w = ceilDiv((long) width * h, hmax);
+            long ht = ceilDiv((long) height * v, vmax);
+            units += lossless ? w * ht : ceilDiv(w, 8) * ceilDiv(ht, 8);
+        }
+        return units * (marker == 0xC1 || marker == 0xC0 ? 2 : 1);
+    }
+
+    static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /**
@@ -80,12 +129,17 @@ final class JpegFrameDecoder {
                     + sof.components() + " components, but the dataset says Columns " + cols + ", Rows " + rows
                     + ", Samples per Pixel " + samples);
         }
-        if (sof.precision() > 8 && !sof.lossless()) {
-            throw new DicomFormatException("JPEG frame " + frame + ": " + sof.process()
-                    + " is not supported (the JDK's libjpeg decodes 8-bit DCT only)");
+        if (sof.precision() != 8 && !sof.lossless()) {
+            if (sof.precision() == 12 && (sof.marker() == 0xC0 || sof.marker() == 0xC1)) {
+                SequentialJpegDecoder.decode(j, "JPEG frame " + frame + " (" + sof.process() + ")", rows, cols, samples,
+                        bytesPerSample, raw, out, outOff);
+                return;
+            }
+            throw new DicomFormatException("JPEG frame " + frame + ": " + sof.process() + " is not supported (DCT"
+                    + " frames above 8 bits are decoded for the sequential Huffman process 4 only)");
         }
         if (sof.marker() != 0xC0 && sof.marker() != 0xC1 && sof.marker() != 0xC2 && sof.marker() != 0xC3) {
-            throw new DicomFormatException("JPEG frame " + frame + ": " + sof.process() + " (arithmetic or hierarchical coding) is not supported");
+            throw new DicomFormatException("JPEG frame " + frame + ": " + sof.process() + " is not supported");
         }
         ImageReader reader = pickReader(sof.lossless());
         Raster r;
