@@ -89,7 +89,8 @@ public final class FitMnistLeNet {
             try (Scope prep = Scope.open()) {
                 Mnist mnist = Mnist.load();
                 // grey levels scaled to [0, 1], as torchvision's ToTensor: with standardised inputs this recipe
-                // (lr 0.05, momentum 0.9) diverges in PyTorch too
+                // (lr 0.05, momentum 0.9) diverges in PyTorch too; docs/studies/mnist-preprocessing.md compares
+                // the alternatives on validation digits
                 x = prep.keep(mnist.images().unsqueeze(1).toFloat().div(255));
                 y = prep.keep(mnist.labels());
             }
@@ -101,32 +102,48 @@ public final class FitMnistLeNet {
             var train = new TensorDataset(x.narrow(0, 0, config.trainSamples()), y.narrow(0, 0, config.trainSamples()));
             var test = new TensorDataset(x.narrow(0, n - config.testSamples(), config.testSamples()),
                     y.narrow(0, n - config.testSamples(), config.testSamples()));
-            var trainLoader = DataLoader.of(train, config.batchSize()).shuffle(true).seed(config.seed());
-            var testLoader = DataLoader.of(test, 500);
+            return fit(config, train, test, out, started);
+        }
+    }
 
-            try (LeNet5 model = new LeNet5(1, 10, new Generator(config.seed()))) {
-                var opt = new SGD(model.parameters(), config.learningRate(), config.momentum());
-                out.printf(Locale.ROOT, "LeNet-5 on MNIST: %d training / %d test digits, SGD lr %s momentum %s, batch %d, "
-                                + "%d epochs, %d threads%n", config.trainSamples(), config.testSamples(), config.learningRate(),
-                        config.momentum(), config.batchSize(), config.epochs(), Backends.cpu().threads());
-                Trainer trainer = new Trainer(model, new CrossEntropyLoss(), opt)
-                        .epochs(config.epochs())
-                        .metrics(new Accuracy())
-                        .progress(out);
-                History history = trainer.fit(trainLoader, testLoader);
-                Map<String, Double> finalTest = trainer.evaluate(testLoader);
-                if (config.output() != null) {
-                    java.nio.file.Files.createDirectories(config.output());
-                    history.saveCsv(config.output().resolve("history.csv"));
-                    history.saveJson(config.output().resolve("history.json"));
-                    history.plot(config.output().resolve("curves.png"));
-                    Safetensors.saveStateDict(model, config.output().resolve("lenet5.safetensors"));
-                    out.println("wrote " + config.output().resolve("curves.png") + ", history.csv, history.json, lenet5.safetensors");
-                }
-                List<Double> epochSeconds = new ArrayList<>(history.get("time"));
-                return new Result(config, finalTest.get("accuracy"), finalTest.get("loss"), history.get("loss"),
-                        epochSeconds, (System.nanoTime() - started) / 1e9);
+    /**
+     * The training part of {@link #run}, on digits the caller prepared: LeNet-5 seeded with
+     * {@code config.seed()} learns {@code train} (shuffled with the same seed) by the recipe in
+     * {@code config}, and is evaluated on {@code test} after every epoch and at the end. The sample
+     * counts in {@code config} are only reported; the data sets' sizes are what is used. Package-private
+     * for {@link MnistPreprocessingStudy}, which feeds it other input scalings and a validation split.
+     *
+     * @param train   inputs float32 {@code [n, 1, 28, 28]} and labels int64 {@code [n]}
+     * @param test    the same for the digits scored
+     * @param started {@link System#nanoTime()} when the run began, for {@link Result#seconds()}
+     */
+    static Result fit(Config config, TensorDataset train, TensorDataset test, PrintStream out, long started)
+            throws IOException {
+        validate(config);
+        var trainLoader = DataLoader.of(train, config.batchSize()).shuffle(true).seed(config.seed());
+        var testLoader = DataLoader.of(test, 500);
+        try (LeNet5 model = new LeNet5(1, 10, new Generator(config.seed()))) {
+            var opt = new SGD(model.parameters(), config.learningRate(), config.momentum());
+            out.printf(Locale.ROOT, "LeNet-5 on MNIST: %d training / %d test digits, SGD lr %s momentum %s, batch %d, "
+                            + "%d epochs, %d threads%n", config.trainSamples(), config.testSamples(), config.learningRate(),
+                    config.momentum(), config.batchSize(), config.epochs(), Backends.cpu().threads());
+            Trainer trainer = new Trainer(model, new CrossEntropyLoss(), opt)
+                    .epochs(config.epochs())
+                    .metrics(new Accuracy())
+                    .progress(out);
+            History history = trainer.fit(trainLoader, testLoader);
+            Map<String, Double> finalTest = trainer.evaluate(testLoader);
+            if (config.output() != null) {
+                java.nio.file.Files.createDirectories(config.output());
+                history.saveCsv(config.output().resolve("history.csv"));
+                history.saveJson(config.output().resolve("history.json"));
+                history.plot(config.output().resolve("curves.png"));
+                Safetensors.saveStateDict(model, config.output().resolve("lenet5.safetensors"));
+                out.println("wrote " + config.output().resolve("curves.png") + ", history.csv, history.json, lenet5.safetensors");
             }
+            List<Double> epochSeconds = new ArrayList<>(history.get("time"));
+            return new Result(config, finalTest.get("accuracy"), finalTest.get("loss"), history.get("loss"),
+                    epochSeconds, (System.nanoTime() - started) / 1e9);
         }
     }
 
