@@ -2,7 +2,7 @@
 """Runs Vesalius's bench jar and the PyTorch peer alternately on the same machine and prints the ratio
 per workload (PyTorch median / Vesalius median: above 1 means Vesalius is faster).
 
-Usage: python3 bench/scripts/compare.py [--rounds 5] [--threads 2] [--iters N]
+Usage: python3 bench/scripts/compare.py [--rounds 5] [--threads 2] [--iters N] [--warmup N]
                                         [--torch ../shared/bench/torch_ops.py]
                                         [--torch-bench ../shared/bench/torch_bench.py]
                                         [--python /usr/bin/python3] [--torch-unset VAR ...] [WORKLOAD ...]
@@ -44,6 +44,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--iters", type=int, default=None)
+    ap.add_argument("--warmup", type=int, default=None,
+                    help="warm-up steps for both peers (default: each workload's own); a JVM needs more than the "
+                         "benchmark definitions' 2-10 to finish compiling, so a steady-state series passes e.g. 100")
     ap.add_argument("--torch", default=os.path.join(root, "..", "shared", "bench", "torch_ops.py"))
     ap.add_argument("--torch-bench", default=os.path.join(root, "..", "shared", "bench", "torch_bench.py"))
     ap.add_argument("--torch-unset", action="append", default=[], metavar="VAR")
@@ -52,9 +55,10 @@ def main():
     a = ap.parse_args()
 
     def common(n):  # model workloads keep their own timed counts unless --iters is given
+        warm = [] if a.warmup is None else ["--warmup", str(a.warmup)]
         if a.iters is None and n in MODEL_WORKLOADS:
-            return ["--threads", str(a.threads)]
-        return ["--threads", str(a.threads), "--iters", str(a.iters or 30)]
+            return ["--threads", str(a.threads)] + warm
+        return ["--threads", str(a.threads), "--iters", str(a.iters or 30)] + warm
 
     torch_env = {k: v for k, v in os.environ.items() if k not in a.torch_unset}
     names = a.workloads or [l.strip() for l in subprocess.run(
@@ -87,6 +91,7 @@ def main():
         print(json.dumps({"workload": n, "vesalius_median_ms": v, "torch_median_ms": t, "ratio": round(t / v, 3),
                           "vesalius_runs_ms": med[n]["vesalius"], "torch_runs_ms": med[n]["torch"],
                           "torch_peer": torch_cmd(n)[1], "threads": a.threads, "rounds": a.rounds,
+                          "warmup": a.warmup if a.warmup is not None else "workload's own",
                           "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "unset"),
                           "omp_wait_policy_vesalius": os.environ.get("OMP_WAIT_POLICY", "unset"),
                           "omp_wait_policy_torch": torch_env.get("OMP_WAIT_POLICY", "unset")}), file=sys.stderr)
