@@ -14,7 +14,8 @@ import org.vesalius.tensor.Tensor;
 /**
  * The CPU backend's fused float32 optimizer steps against the same optimizers composed from tensor ops,
  * which run for float64 parameters: both from one start, over several steps, on parameters large
- * enough to be split into chunks across the worker threads (the parity fixtures' are a few floats).
+ * enough to be split into chunks across the worker threads (the parity fixtures' are a few floats),
+ * with float32 gradients that are views at an offset into a larger storage.
  */
 class FusedStepTest {
     private static final int STEPS = 6;
@@ -49,9 +50,16 @@ class FusedStepTest {
             Optimizer o32 = make.apply(p32);
             for (int step = 0; step < STEPS; step++) {
                 for (int i = 0; i < 2; i++) {
-                    Tensor grad = Tensor.randn(g, p64.get(i).shape()).toDouble();
+                    int[] shape = p64.get(i).shape();
+                    Tensor grad = Tensor.randn(g, shape).toDouble();
                     p64.get(i).setGrad(grad);
-                    p32.get(i).setGrad(grad.toFloat());
+                    // the float32 gradient is a view that starts inside a larger storage: offsets count
+                    int[] padded = shape.clone();
+                    padded[0] += 1;
+                    Tensor holder = Tensor.zeros(padded);
+                    Tensor view = holder.narrow(0, 1, shape[0]);
+                    view.copy_(grad.toFloat());
+                    p32.get(i).setGrad(view);
                 }
                 o64.step();
                 o32.step();

@@ -8,7 +8,8 @@ import org.vesalius.tensor.Tensor;
  * Fused float32 optimizer steps: one pass over a parameter and its state instead of the five to ten
  * elementwise ops (and their temporaries) the step is composed of. Per op the backend pays a call into
  * oneDNN or the worker pool, which for LeNet's and a U-Net's many small tensors (biases, norm weights)
- * costs more than the arithmetic. The arithmetic is PyTorch's, in float32, in its order of operations.
+ * costs more than the arithmetic. The formulas are PyTorch's, evaluated in float32; results agree with
+ * PyTorch's to within rounding, not bit for bit (ATen fuses some of its multiply-adds).
  * Other dtypes and strided tensors return false: the optimizer composes the step from tensor ops.
  */
 final class CpuOptimizers {
@@ -168,7 +169,7 @@ final class CpuOptimizers {
      * work ({@code streams} float arrays read or written per element), else on the caller's thread.
      */
     private static void forChunks(int n, int streams, ChunkBody body) {
-        int chunks = (n + CHUNK - 1) / CHUNK;
+        int chunks = (int) (((long) n + CHUNK - 1) / CHUNK);
         ParallelRange.POOL.run(chunks, (long) CHUNK * streams, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int from = c * CHUNK;

@@ -131,8 +131,13 @@ final class JpegFrameDecoder {
         }
         if (sof.precision() != 8 && !sof.lossless()) {
             if (sof.precision() == 12 && (sof.marker() == 0xC0 || sof.marker() == 0xC1)) {
-                SequentialJpegDecoder.decode(j, "JPEG frame " + frame + " (" + sof.process() + ")", rows, cols, samples,
-                        bytesPerSample, raw, out, outOff);
+                String what = "JPEG frame " + frame + " (" + sof.process() + ")";
+                try {
+                    SequentialJpegDecoder.decode(j, what, rows, cols, samples, bytesPerSample, raw, out, outOff);
+                } catch (RuntimeException e) {
+                    // every defect the decoder knows of is a DicomFormatException; this is the last line
+                    throw new DicomFormatException(what + ": decoder failed: " + e, e);
+                }
                 return;
             }
             throw new DicomFormatException("JPEG frame " + frame + ": " + sof.process() + " is not supported (DCT"

@@ -74,7 +74,7 @@ public final class DnnlConvolution {
         AUTO,
         /** Row-major NCHW as stored: no reorders for contiguous tensors (slow in oneDNN 3.11: a reference kernel). */
         PLAIN,
-        /** oneDNN's choice (blocked on AVX-512), with reorders to and from the stored layout (the default). */
+        /** oneDNN's choice (blocked on AVX-512), with reorders to and from the stored layout. */
         ANY,
         /** Activations channels-last (NHWC), weights in oneDNN's choice. */
         CHANNELS_LAST,
@@ -110,9 +110,10 @@ public final class DnnlConvolution {
      * LeNet's 20/50 and a U-Net head's 16 -> 1) once a count is not a multiple of 16; with fewer than 4
      * input channels the blocked forward and weight-gradient kernels stay 1.2-1.3x faster, while the data
      * gradient still prefers channels-last. Counts that are multiples of 16 stay blocked (within 10%).
+     * Grouped convolutions (not in the survey; oneDNN blocks depthwise ones across groups) stay blocked.
      *
-     * @param inChannels  input channels per group
-     * @param outChannels output channels per group
+     * @param inChannels  input channels
+     * @param outChannels output channels
      * @param dataGradient true for the gradient of the input (also a transposed convolution's forward)
      */
     public static Layout byShape(int inChannels, int outChannels, boolean dataGradient) {
@@ -124,7 +125,10 @@ public final class DnnlConvolution {
     }
 
     private static Layout resolve(Layout mode, ConvGeometry g, boolean dataGradient) {
-        return mode == Layout.BY_SHAPE ? byShape(g.c / g.groups, g.o / g.groups, dataGradient) : mode;
+        if (mode != Layout.BY_SHAPE) {
+            return mode;
+        }
+        return g.groups == 1 ? byShape(g.c, g.o, dataGradient) : Layout.ANY;
     }
 
     /**

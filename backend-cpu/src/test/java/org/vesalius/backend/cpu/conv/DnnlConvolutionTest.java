@@ -152,7 +152,7 @@ class DnnlConvolutionTest {
         }
     }
 
-    /** Transposed convolution = backward data of the convolution it transposes, with output padding. */
+    /** ADR 0008's rule: channels-last where blocking would pad a channel count, not for grouped convolutions. */
     @Test
     void byShapeRuleKeepsBlockedLayoutsForMultiplesOf16AndFewInputChannels() {
         assertEquals(DnnlConvolution.Layout.ANY, DnnlConvolution.byShape(16, 32, false));
@@ -164,6 +164,7 @@ class DnnlConvolutionTest {
         assertEquals(DnnlConvolution.Layout.ANY, DnnlConvolution.byShape(3, 32, false));
     }
 
+    /** Transposed convolution = backward data of the convolution it transposes, with output padding. */
     @Test
     void transposedWithOutputPaddingMatchesReference() {
         // ConvTranspose2d(4 -> 6, k=3, stride=2, padding=1, output_padding=1, groups=2) on [2, 4, 5, 6]
