@@ -103,7 +103,7 @@ final class CpuOptimizers {
             float[] gv = NnScratch.floats(1, len);
             float[] mv = NnScratch.floats(2, len);
             float[] vv = NnScratch.floats(3, len);
-            float[] xv = amsgrad ? NnScratch.floats(4, len) : vv;
+            float[] xv = amsgrad ? NnScratch.floats(4, len) : null;
             p.get(pOff + from, pv, 0, len);
             g.get(gOff + from, gv, 0, len);
             m.get(mOff + from, mv, 0, len);
@@ -121,19 +121,27 @@ final class CpuOptimizers {
                     gv[i] = gv[i] + l2 * pv[i];
                 }
             }
-            for (int i = 0; i < len; i++) {
-                float gi = gv[i];
-                mv[i] = mv[i] * b1 + oneMinusB1 * gi;
-                vv[i] = vv[i] * b2 + oneMinusB2 * gi * gi;
-            }
             if (amsgrad) {
                 for (int i = 0; i < len; i++) {
-                    xv[i] = Math.max(xv[i], vv[i]);
+                    float gi = gv[i];
+                    float mi = mv[i] * b1 + oneMinusB1 * gi;
+                    float vi = vv[i] * b2 + oneMinusB2 * gi * gi;
+                    float xi = Math.max(xv[i], vi);
+                    mv[i] = mi;
+                    vv[i] = vi;
+                    xv[i] = xi;
+                    pv[i] = pv[i] + negStepSize * mi / ((float) Math.sqrt(xi) / bc2Sqrt + epsF);
                 }
-            }
-            for (int i = 0; i < len; i++) {
-                float denom = (float) Math.sqrt(xv[i]) / bc2Sqrt + epsF;
-                pv[i] = pv[i] + negStepSize * mv[i] / denom;
+            } else {
+                // one loop: a single vectorized body is also what the JIT has to compile while training warms up
+                for (int i = 0; i < len; i++) {
+                    float gi = gv[i];
+                    float mi = mv[i] * b1 + oneMinusB1 * gi;
+                    float vi = vv[i] * b2 + oneMinusB2 * gi * gi;
+                    mv[i] = mi;
+                    vv[i] = vi;
+                    pv[i] = pv[i] + negStepSize * mi / ((float) Math.sqrt(vi) / bc2Sqrt + epsF);
+                }
             }
             p.put(pOff + from, pv, 0, len);
             m.put(mOff + from, mv, 0, len);
