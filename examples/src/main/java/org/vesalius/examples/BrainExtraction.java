@@ -3,8 +3,6 @@ package org.vesalius.examples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +12,6 @@ import org.vesalius.backend.Backends;
 import org.vesalius.cnn.models.Norm;
 import org.vesalius.cnn.models.UNet;
 import org.vesalius.data.DataLoader;
-import org.vesalius.io.AtomicFile;
-import org.vesalius.io.Safetensors;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.medical.data.SliceDataset;
 import org.vesalius.medical.inference.Overlay;
@@ -34,7 +30,6 @@ import org.vesalius.medical.transforms.Sample;
 import org.vesalius.medical.transforms.ScaleIntensityRangePercentiles;
 import org.vesalius.medical.transforms.Spacing;
 import org.vesalius.medical.transforms.Transform;
-import org.vesalius.nn.Module;
 import org.vesalius.optim.Adam;
 import org.vesalius.optim.CosineAnnealingLR;
 import org.vesalius.tensor.DType;
@@ -147,7 +142,7 @@ public final class BrainExtraction {
                 Result r = new Result(config, trainK.length, testK.length, plain.dice, plain.hd95, moved.dice, moved.hd95,
                         plain.sensitivity, plain.specificity, history.get("time"), (System.nanoTime() - started) / 1e9);
                 if (config.output() != null) {
-                    writeRun(config.output(), history, model, "unet.safetensors", r.toJson(), out);
+                    RunFiles.write(config.output(), history, model, "unet.safetensors", r.toJson(), out);
                     plain.writeOverlays(config.output(), "test");
                     moved.writeOverlays(config.output(), "transformed");
                     out.println("wrote test-overlay-*.png and transformed-overlay-*.png to " + config.output());
@@ -306,21 +301,6 @@ public final class BrainExtraction {
         checkGap(train, test);
         return new int[][] {train.stream().mapToInt(Integer::intValue).toArray(),
                 test.stream().mapToInt(Integer::intValue).toArray()};
-    }
-
-    /**
-     * Writes a run's curves.png, history.csv, weights ({@code weightsFile}, safetensors) and metrics.json
-     * (the JSON line) to {@code dir}, and says so on {@code out}.
-     */
-    static void writeRun(Path dir, History history, Module model, String weightsFile, String json, PrintStream out)
-            throws IOException {
-        java.nio.file.Files.createDirectories(dir);
-        history.plot(dir.resolve("curves.png"));
-        history.saveCsv(dir.resolve("history.csv"));
-        Safetensors.saveStateDict(model, dir.resolve(weightsFile));
-        AtomicFile.write(dir.resolve("metrics.json"),
-                ch -> ch.write(ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8))));
-        out.println("wrote curves.png, history.csv, metrics.json and " + weightsFile + " to " + dir);
     }
 
     /** The flagship's split of the axial range {@code [range[0], range[1]]}: 2 test slices per block. */

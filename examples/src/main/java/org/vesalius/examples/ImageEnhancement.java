@@ -162,7 +162,7 @@ public final class ImageEnhancement {
                 Result r = new Result(config, trainK.length, testK.length, sigma, size, noisy, gaussian, median, network,
                         history.get("time"), (System.nanoTime() - started) / 1e9);
                 if (config.output() != null) {
-                    BrainExtraction.writeRun(config.output(), history, model, "dncnn.safetensors", r.toJson(), out);
+                    RunFiles.write(config.output(), history, model, "dncnn.safetensors", r.toJson(), out);
                     int n = noisyPlanes.count;
                     for (int i : new int[] {n / 4, n / 2, 3 * n / 4}) {
                         Image nz = noisyPlanes.get(i);

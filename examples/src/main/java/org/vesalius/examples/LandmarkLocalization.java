@@ -147,7 +147,7 @@ public final class LandmarkLocalization {
                 Result r = new Result(config, TEST_VOLUMES, mean(err), err, mean(base), base, untrained,
                         (System.nanoTime() - started) / 1e9);
                 if (config.output() != null) {
-                    BrainExtraction.writeRun(config.output(), history, model, "landmarks.safetensors", r.toJson(), out);
+                    RunFiles.write(config.output(), history, model, "landmarks.safetensors", r.toJson(), out);
                 }
                 return r;
             }

@@ -136,7 +136,7 @@ public final class SliceClassification {
                 Scores moved = score(trainer, DataLoader.of(movedSet, config.batchSize()).seed(config.seed() + 1), majority);
                 Result r = new Result(config, trainK.length, trainPositives, plain, moved, (System.nanoTime() - started) / 1e9);
                 if (config.output() != null) {
-                    BrainExtraction.writeRun(config.output(), history, model, "resnet.safetensors", r.toJson(), out);
+                    RunFiles.write(config.output(), history, model, "resnet.safetensors", r.toJson(), out);
                 }
                 return r;
             }
