@@ -1027,6 +1027,16 @@ case("joining", "index", [U(4, 3), B(4)], {}, label="bool_mask")
 case("joining", "index", [U(2, 3, 2), B(2, 3)], {}, label="bool_mask_2d")
 case("joining", "index", [U(4, 3), V([0, 4], dt="int64")], {}, label="out_of_range", error=True)
 case("joining", "index.multi", [U(4, 3), V([0, 2, 3], dt="int64"), V([1, 1, 0], dt="int64")], {}, label="pairs")
+case("joining", "index.multi", [U(3, 4, 2), V([[2], [-1]], dt="int64"), V([0, -4, 3], dt="int64")], {},
+     label="broadcast_negative")
+case("joining", "index.multi", [U(2, 3, 4, layout="permuted"), V([1, 0, 1, 1], dt="int64"), V([2, 0, 2, 2], dt="int64"),
+                                V([3, 1, 3, 3], dt="int64")], {}, label="full_rank_repeats")
+case("joining", "index.multi", [U(4, 3), V([0, 1], dt="int64"), V([1, 3], dt="int64")], {}, label="out_of_range",
+     error=True)
+case("joining", "index.multi", [U(4, 3), V([0, 1], dt="int64"), V([1, 2, 0], dt="int64")], {}, label="no_broadcast",
+     error=True)
+case("joining", "index.multi", [U(4, 3), V([0], dt="int64"), V([1], dt="int64"), V([0], dt="int64")], {},
+     label="too_many", error=True)
 case("joining", "indexPut", [U(4, 3), V([2, 0], dt="int64"), U(2, 3)], {"accumulate": False}, label="rows")
 case("joining", "indexPut", [U(4, 3), V([2, 0, 2], dt="int64"), U(3)], {"accumulate": True}, label="accumulate_broadcast")
 case("joining", "indexPut", [U(4, 3), B(4), U(1)], {"accumulate": False}, label="bool_mask")

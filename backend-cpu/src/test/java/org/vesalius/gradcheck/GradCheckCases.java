@@ -583,6 +583,8 @@ public final class GradCheckCases {
                 x -> x[0].index(x[1]));
         add("index", "bool_mask_permuted", in(() -> permuted(ANY, 4, 3), () -> bools(true, false, true, true)),
                 x -> x[0].index(x[1]));
+        add("index", "multi_broadcast_permuted", in(() -> permuted(ANY, 3, 4, 2), () -> longs(new long[] {2, -1, 0}, 3, 1),
+                () -> longs(new long[] {0, 3, -4, 3}, 4)), x -> x[0].index(x[1], x[2]));
         add("indexPut", "self_and_values", in(() -> leaf(ANY, 4, 3), () -> longs(new long[] {2, 0}, 2), () -> leaf(ANY, 2, 3)),
                 x -> x[0].indexPut(x[1], x[2], false));
         add("indexPut", "accumulate_broadcast", in(() -> permuted(ANY, 4, 3), () -> longs(new long[] {2, 0, 2}, 3),

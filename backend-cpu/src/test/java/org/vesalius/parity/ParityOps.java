@@ -37,8 +37,8 @@ public final class ParityOps {
      * lands (the parity test fails while a listed method exists on Tensor or a listed key is mapped).
      */
     public static final Set<String> NOT_YET_IMPLEMENTED = Collections.unmodifiableSet(new TreeSet<>(Set.of(
-            // modes of existing methods: PyTorch's bicubic interpolation; x[i, j] with several index tensors
-            "interpolate.bicubic", "index.multi")));
+            // modes of existing methods: PyTorch's bicubic interpolation
+            "interpolate.bicubic")));
 
     /**
      * Inputs an op updates in place by design (PyTorch's running statistics), by op key and input
@@ -304,6 +304,7 @@ public final class ParityOps {
         op("tile", a -> a.t(0).tile(a.ints("reps")));
         // ---- indexing extras
         op("index", a -> a.t(0).index(a.t(1)));
+        op("index.multi", a -> a.t(0).index(a.tensorsFrom(1)));
         op("indexPut", a -> a.t(0).indexPut(a.t(1), a.t(2), a.b("accumulate")));
         op("indexPut.scalar", a -> a.t(0).indexPut(a.t(1), a.d("value")));
         op("maskedSelect", a -> a.t(0).maskedSelect(a.t(1)));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.vesalius.autograd.GradCheck;
 
 /**
- * {@code index} ({@code x[idx]}), {@code indexPut}, {@code maskedSelect}, {@code maskedScatter} and
+ * {@code index} ({@code x[idx]} and {@code x[i, j, ...]}), {@code indexPut}, {@code maskedSelect}, {@code maskedScatter} and
  * {@code nonzero}: values against PyTorch 1.13 (snippets in comments), float64 gradient checks and
  * error messages.
  */
@@ -85,6 +85,73 @@ class IndexingExtrasTest {
         assertEquals("index: the shape of the mask [2] at index 0 does not match the shape of the indexed tensor [3, 2] at index 0",
                 message(() -> x.index(Tensor.of(new boolean[] {true, false}))));
         assertTrue(message(() -> Tensor.scalar(1).index(Tensor.of(new long[] {0}))).startsWith("index: cannot index a 0-dim tensor"));
+    }
+
+    private static Tensor longs(long... v) {
+        return Tensor.of(v);
+    }
+
+    @Test
+    void multiIndexMatchesPyTorch() {
+        Tensor x = x34();
+        // x[torch.tensor([0, 2, -1]), torch.tensor([1, 3, 0])]: one element per pair (k = dim)
+        Tensor pairs = x.index(longs(0, 2, -1), longs(1, 3, 0));
+        assertArrayEquals(new int[] {3}, pairs.shape());
+        assertArrayEquals(new float[] {1, 11, 8}, pairs.toFloatArray(), 0f);
+        // x[torch.tensor([[0], [2]]), torch.tensor([1, 0, 3])]: [2, 1] and [3] broadcast to [2, 3]
+        Tensor grid = x.index(Tensor.of(new long[] {0, 2}, 2, 1), longs(1, 0, 3));
+        assertArrayEquals(new int[] {2, 3}, grid.shape());
+        assertArrayEquals(new float[] {1, 0, 3, 9, 8, 11}, grid.toFloatArray(), 0f);
+        // torch.arange(24.).view(2, 3, 4)[torch.tensor([1, 0]), torch.tensor([2, -3])]: trailing dim kept
+        Tensor x3 = Tensor.arange(24).toFloat().reshape(2, 3, 4);
+        Tensor rows = x3.index(longs(1, 0), Tensor.of(new int[] {2, -3}));
+        assertArrayEquals(new int[] {2, 4}, rows.shape());
+        assertArrayEquals(new float[] {20, 21, 22, 23, 0, 1, 2, 3}, rows.toFloatArray(), 0f);
+        // 0-dim indices give a 0-dim result; integer tensors index too
+        Tensor one = Tensor.arange(12).reshape(3, 4).index(Tensor.scalar(DType.INT64, 2), Tensor.scalar(DType.INT64, -1));
+        assertEquals(0, one.dim());
+        assertEquals(11L, one.toLongArray()[0]);
+        // one index through the varargs overload is x[idx], bool mask included
+        Tensor idx = longs(2, 0);
+        assertArrayEquals(x.index(idx).toFloatArray(), x.index(new Tensor[] {idx}).toFloatArray(), 0f);
+        Tensor mask = Tensor.of(new boolean[] {true, false, true});
+        assertArrayEquals(x.index(mask).toFloatArray(), x.index(new Tensor[] {mask}).toFloatArray(), 0f);
+    }
+
+    @Test
+    void multiIndexRepeatedPairsAccumulate() {
+        Tensor x = x34().requiresGrad_(true);
+        // (x[torch.tensor([1, 1, 0, 1]), torch.tensor([2, 2, -1, -2])] * torch.tensor([1., 2, 3, 4])).sum().backward()
+        x.index(longs(1, 1, 0, 1), longs(2, 2, -1, -2)).mul(Tensor.of(new float[] {1, 2, 3, 4})).sum().backward();
+        assertArrayEquals(new float[] {0, 0, 0, 3, 0, 0, 7, 0, 0, 0, 0, 0}, x.grad().toFloatArray(), 0f);
+    }
+
+    @Test
+    void multiIndexGradients() {
+        Tensor x = leaf(3, 4, 2);
+        Tensor i = Tensor.of(new long[] {2, -1, 0}, 3, 1);
+        Tensor j = longs(0, 3, -4, 3);
+        GradCheck.check(in -> in[0].index(i, j).square(), x).orThrow();
+        GradCheck.check(in -> in[0].index(longs(1, 1, 0), longs(2, 2, 3), longs(0, 0, -1)).exp(), x).orThrow();
+        GradCheck.checkSecondOrder(in -> in[0].index(i, j).square().sum(), x).orThrow();
+    }
+
+    @Test
+    void multiIndexErrors() {
+        Tensor x = Tensor.zeros(3, 4);
+        assertEquals("index: index tensors of shapes [2], [3] cannot be broadcast together",
+                message(() -> x.index(longs(0, 1), longs(0, 1, 2))));
+        assertEquals("index: index 4 is out of bounds for dimension 1 with size 4 (tensor of shape [3, 4])",
+                message(() -> x.index(longs(0, 1), longs(1, 4))));
+        assertEquals("index: index -4 is out of bounds for dimension 0 with size 3 (tensor of shape [3, 4])",
+                message(() -> x.index(longs(-4, 1), longs(1, 2))));
+        assertEquals("index: too many indices for a tensor of shape [3, 4]: 3 index tensors given, at most 2",
+                message(() -> x.index(longs(0), longs(0), longs(0))));
+        assertTrue(message(() -> x.index(longs(0, 1), Tensor.of(new boolean[] {true, false, true, true})))
+                .startsWith("index: a bool mask (index tensor 1) cannot be combined with other index tensors"));
+        assertTrue(message(() -> x.index(longs(0), Tensor.of(new float[] {1})))
+                .startsWith("index: indices must be int64 or int32 tensors when several are given, got float32 (index tensor 1)"));
+        assertEquals("index: needs at least one index tensor, got none", message(() -> x.index(new Tensor[0])));
     }
 
     @Test

@@ -214,6 +214,11 @@ final class Indexing {
             this.rest = rest;
         }
 
+        /** The selected rows in the result's layout. */
+        Tensor take() {
+            return rows.indexSelect(0, positions).view(resultShape());
+        }
+
         int[] resultShape() {
             int[] out = java.util.Arrays.copyOf(indexShape, indexShape.length + rest.length);
             System.arraycopy(rest, 0, out, indexShape.length, rest.length);
@@ -252,25 +257,97 @@ final class Indexing {
             throw new IllegalArgumentException(op + ": cannot index a 0-dim tensor with an integer index of shape "
                     + Shapes.str(idx.shape) + "; only a bool mask can index a 0-dim tensor");
         }
-        int n = x.shape[0];
-        Tensor positions = longIndex(idx).reshape(-1);
-        if (positions.numel() > 0) {
-            long lo = (long) positions.min().item();
-            long hi = (long) positions.max().item();
-            if (hi >= n || lo < -n) {
-                throw new IllegalArgumentException(op + ": index " + (hi >= n ? hi : lo)
-                        + " is out of bounds for dimension 0 with size " + n + " (tensor of shape " + Shapes.str(x.shape) + ")");
-            }
-            if (lo < 0) {
-                positions = Elementwise.where(positions.lt(0), positions.add(n), positions);
-            }
-        }
+        Tensor positions = inBounds(op, x, 0, longIndex(idx).reshape(-1));
         return new Selection(x, positions, idx.shape, java.util.Arrays.copyOfRange(x.shape, 1, x.dim()));
     }
 
+    /** {@code positions} (int64) checked against {@code x.shape[d]}, negative entries wrapped. */
+    private static Tensor inBounds(String op, Tensor x, int d, Tensor positions) {
+        if (positions.numel() == 0) {
+            return positions;
+        }
+        int n = x.shape[d];
+        long lo = (long) positions.min().item();
+        long hi = (long) positions.max().item();
+        if (hi >= n || lo < -n) {
+            throw new IllegalArgumentException(op + ": index " + (hi >= n ? hi : lo) + " is out of bounds for dimension "
+                    + d + " with size " + n + " (tensor of shape " + Shapes.str(x.shape) + ")");
+        }
+        return lo < 0 ? Elementwise.where(positions.lt(0), positions.add(n), positions) : positions;
+    }
+
     static Tensor index(Tensor x, Tensor idx) {
-        Selection s = select("index", x, idx);
-        return s.rows.indexSelect(0, s.positions).view(s.resultShape());
+        return select("index", x, idx).take();
+    }
+
+    /**
+     * {@code x[i0, i1, ...]} on the leading {@code k} dims: the index tensors broadcast together and
+     * are linearized into one row index over x reshaped to {@code [prod(shape[:k]), shape[k:]...]},
+     * so the gather and its scatter-add gradient are indexSelect's.
+     */
+    static Tensor index(Tensor x, Tensor[] indices) {
+        String op = "index";
+        x.checkOpen(op);
+        if (indices == null || indices.length == 0) {
+            throw new IllegalArgumentException(op + ": needs at least one index tensor, got none");
+        }
+        if (indices.length == 1) {
+            return index(x, indices[0]);
+        }
+        int k = indices.length;
+        int[][] shapes = new int[k][];
+        for (int j = 0; j < k; j++) {
+            Tensor idx = indices[j];
+            if (idx == null) {
+                throw new IllegalArgumentException(op + ": index tensor " + j + " is null");
+            }
+            idx.checkOpen(op);
+            if (idx.dtype == DType.BOOL) {
+                throw new IllegalArgumentException(op + ": a bool mask (index tensor " + j + ") cannot be combined with other"
+                        + " index tensors; pass the columns of mask.nonzero() as integer indices instead");
+            }
+            if (idx.dtype != DType.INT64 && idx.dtype != DType.INT32) {
+                throw new IllegalArgumentException(op + ": indices must be int64 or int32 tensors when several are given, got "
+                        + idx.dtype + " (index tensor " + j + ")" + (idx.dtype.isFloatingPoint() ? "; convert float indices with .toLong()" : ""));
+            }
+            Elementwise.checkSameDevice(op, x, idx);
+            shapes[j] = idx.shape;
+        }
+        if (k > x.dim()) {
+            throw new IllegalArgumentException(op + ": too many indices for a tensor of shape " + Shapes.str(x.shape)
+                    + ": " + k + " index tensors given, at most " + x.dim());
+        }
+        int[] indexShape = broadcastAll(op, shapes);
+        Tensor flat = null;
+        int rows = 1;
+        for (int j = 0; j < k; j++) {
+            Tensor p = inBounds(op, x, j, longIndex(indices[j]));
+            // Horner form of sum_j idx_j * stride_j over the leading block; the adds broadcast the indices
+            flat = flat == null ? p : flat.mul(x.shape[j]).add(p);
+            rows *= x.shape[j];
+        }
+        int[] rest = java.util.Arrays.copyOfRange(x.shape, k, x.dim());
+        int[] rowsShape = new int[rest.length + 1];
+        rowsShape[0] = rows;
+        System.arraycopy(rest, 0, rowsShape, 1, rest.length);
+        return new Selection(x.reshape(rowsShape), flat.expand(indexShape).reshape(-1), indexShape, rest).take();
+    }
+
+    /** The common broadcast shape of {@code shapes}, or an error that lists them all. */
+    private static int[] broadcastAll(String op, int[][] shapes) {
+        int[] out = shapes[0];
+        try {
+            for (int j = 1; j < shapes.length; j++) {
+                out = Shapes.broadcast(op, out, shapes[j]);
+            }
+        } catch (IllegalArgumentException e) {
+            StringBuilder all = new StringBuilder();
+            for (int[] s : shapes) {
+                all.append(all.length() == 0 ? "" : ", ").append(Shapes.str(s));
+            }
+            throw new IllegalArgumentException(op + ": index tensors of shapes " + all + " cannot be broadcast together", e);
+        }
+        return out;
     }
 
     static Tensor indexPut(Tensor x, Tensor idx, Tensor values, boolean accumulate) {

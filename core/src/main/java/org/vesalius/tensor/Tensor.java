@@ -1242,6 +1242,18 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * PyTorch's {@code x[i0, i1, ...]} with {@code k <= dim()} integer (int64 or int32) index tensors
+     * on the leading {@code k} dims. The index tensors broadcast together to a shape {@code B}; the
+     * result has shape {@code B + shape[k:]} and holds {@code x[i0[b], i1[b], ...]} at each {@code b}.
+     * Negative entries count from the end. With one index this is {@link #index(Tensor)} (which also
+     * takes a bool mask); a bool mask among several indices is refused. Always a copy; differentiable
+     * (repeated index tuples accumulate gradient).
+     */
+    public Tensor index(Tensor... indices) {
+        return Indexing.index(this, indices);
+    }
+
+    /**
      * An out-of-place {@code x[idx] = values} (or {@code +=} with {@code accumulate}, where repeated
      * indices add up), with {@code idx} as in {@link #index(Tensor)}; {@code values} broadcasts to
      * the shape {@code index(idx)} would have. Same shape as this tensor; differentiable in both.
