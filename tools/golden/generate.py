@@ -333,8 +333,8 @@ TORCH = {
     "dropout2d": lambda t, k: F.dropout2d(t[0], k["p"], k["training"]),
     "dropout3d": lambda t, k: F.dropout3d(t[0], k["p"], k["training"]),
     "embedding": lambda t, k: F.embedding(t[0], t[1], padding_idx=k.get("paddingIdx")),
-    "interpolate.bicubic": lambda t, k: F.interpolate(t[0], size=k.get("size"), mode="bicubic",
-                                                      align_corners=k.get("alignCorners")),
+    "interpolate.bicubic": lambda t, k: F.interpolate(t[0], size=k.get("size"), scale_factor=k.get("scaleFactor"),
+                                                      mode="bicubic", align_corners=k.get("alignCorners")),
     "interpolate": lambda t, k: F.interpolate(t[0], size=k.get("size"), scale_factor=k.get("scaleFactor"),
                                               mode=k["mode"], align_corners=k.get("alignCorners")),
     "oneHot": lambda t, k: F.one_hot(t[0], k["numClasses"]),
@@ -979,6 +979,23 @@ for mode, shape, size, extra in [
     case("network", "interpolate", [U(*shape)], kw,
          label=mode + "_" + "x".join(map(str, size)) + ("_ac" if extra.get("alignCorners") else ""))
 case("network", "interpolate.bicubic", [U(1, 1, 4, 4)], {"size": [6, 5], "alignCorners": False}, label="6x5")
+# edge taps clamp (not zero-padded), downsampling skips inputs, one input row, a permuted input,
+# and scale factors that leave one size unchanged but still map positions with 1 / scale
+for shape, kw, label, layout in [
+    ([2, 1, 4, 3], {"size": [6, 7], "alignCorners": True}, "6x7_ac", None),
+    ([1, 2, 7, 6], {"size": [3, 2], "alignCorners": False}, "down_3x2", None),
+    ([1, 1, 6, 5], {"size": [4, 2], "alignCorners": True}, "down_4x2_ac", None),
+    ([1, 1, 1, 3], {"size": [2, 5], "alignCorners": False}, "one_row_2x5", None),
+    ([1, 2, 3, 4], {"size": [5, 5], "alignCorners": False}, "permuted_5x5", "permuted"),
+    ([1, 1, 4, 4], {"scaleFactor": [1.1, 0.9], "alignCorners": False}, "scale_1.1x0.9", None),
+]:
+    case("network", "interpolate.bicubic", [U(*shape, layout=layout)], kw, label=label)
+case("network", "interpolate.bicubic", [U(1, 2, 3, 4, dt="float32")], {"scaleFactor": [2.0, 1.5], "alignCorners": False},
+     label="scale2x1.5_f32")
+case("network", "interpolate.bicubic", [U(1, 1, 5, 3, dt="float32")], {"size": [3, 8], "alignCorners": True},
+     label="3x8_ac_f32")
+case("network", "interpolate.bicubic", [U(1, 1, 4)], {"size": [6], "alignCorners": False}, label="3d_input",
+     error=True)
 case("network", "interpolate", [U(1, 2, 3, 4, dt="float32")], {"scaleFactor": [2.0, 2.0], "mode": "bilinear",
                                                                "alignCorners": False}, label="bilinear_scale2_f32")
 case("network", "interpolate", [U(1, 2, 3, 3, dt="float32")], {"scaleFactor": [2.0, 2.0], "mode": "nearest"},

@@ -87,7 +87,7 @@ def build(c):
     if m == "Upsample":
         size = k.get("size")
         scale = k.get("scaleFactor")
-        align = k["alignCorners"] if k["mode"] in ("linear", "bilinear", "trilinear") else None
+        align = k["alignCorners"] if k["mode"] in ("linear", "bilinear", "bicubic", "trilinear") else None
         one = lambda v: None if v is None else v[0] if len(v) == 1 else tuple(v)  # noqa: E731
         return nn.Upsample(size=one(size), scale_factor=one(scale),
                            mode=k["mode"], align_corners=align)
@@ -236,6 +236,8 @@ def define():
     case("Upsample", "bilinear_scale_per_dim", dict(scaleFactor=[1.5, 2.5], mode="bilinear", alignCorners=False),
          [1, 2, 4, 3])
     case("Upsample", "trilinear_scale2", dict(scaleFactor=[2.0], mode="trilinear", alignCorners=False), [1, 2, 2, 3, 2])
+    case("Upsample", "bicubic_scale2", dict(scaleFactor=[2.0], mode="bicubic", alignCorners=False), [2, 2, 3, 4])
+    case("Upsample", "bicubic_size_align", dict(size=[3, 7], mode="bicubic", alignCorners=True), [1, 2, 5, 4])
     case("Upsample", "nearest_3d_size", dict(size=[3, 4, 5], mode="nearest", alignCorners=False), [1, 1, 2, 3, 2])
     case("Upsample", "area_size", dict(size=[3, 2], mode="area", alignCorners=False), [2, 2, 7, 5])
 

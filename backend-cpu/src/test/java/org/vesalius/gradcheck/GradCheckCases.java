@@ -547,6 +547,19 @@ public final class GradCheckCases {
         add("interpolate", "trilinear_sliced", in(() -> sliced(ANY, 1, 1, 3, 3, 2)),
                 x -> x[0].interpolate(new int[] {4, 5, 3}, "trilinear", false));
         add("interpolate", "scale_factor", in(() -> leaf(ANY, 1, 2, 3, 3)), x -> x[0].interpolate(2.0, "bilinear"));
+        add("interpolate", "bicubic_up", in(() -> leaf(ANY, 2, 1, 4, 3)),
+                x -> x[0].interpolate(new int[] {7, 5}, "bicubic", false));
+        add("interpolate", "bicubic_up_align_corners_permuted", in(() -> permuted(ANY, 1, 2, 4, 3)),
+                x -> x[0].interpolate(new int[] {6, 7}, "bicubic", true));
+        // downsampling by more than 2 skips inputs; edge taps clamp and repeat rows and columns
+        add("interpolate", "bicubic_down_sliced", in(() -> sliced(ANY, 1, 2, 7, 6)),
+                x -> x[0].interpolate(new int[] {3, 2}, "bicubic", false));
+        add("interpolate", "bicubic_down_align_corners", in(() -> leaf(ANY, 1, 1, 6, 5)),
+                x -> x[0].interpolate(new int[] {4, 2}, "bicubic", true));
+        add("interpolate", "bicubic_scale_factor_permuted", in(() -> permuted(ANY, 1, 1, 3, 4)),
+                x -> x[0].interpolate(new double[] {1.7, 0.6}, "bicubic", false));
+        add("interpolate", "bicubic_one_row", in(() -> leaf(ANY, 1, 1, 1, 3)),
+                x -> x[0].interpolate(new int[] {2, 5}, "bicubic", true));
 
         // ---- joining and rearranging
         add("cat", "dim0", in(() -> leaf(ANY, 2, 3), () -> leaf(ANY, 1, 3), () -> permuted(ANY, 3, 3)),

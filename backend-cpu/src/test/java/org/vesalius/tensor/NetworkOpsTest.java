@@ -223,6 +223,30 @@ class NetworkOpsTest {
         assertValues(BILINEAR, x2.to(DType.FLOAT64).interpolate(a(5, 7), "bilinear"), 1e-6);
     }
 
+    /**
+     * Worked by hand on 1 x 4 rows (the single output row takes the input row with weight 1): at
+     * fraction 0.5 the four weights are (-3, 19, 19, -3) / 32, at 0.25 (-27, 225, 67, -9) / 256 and at
+     * 0.75 the same reversed; taps past an edge repeat the edge value. All exact in float32.
+     */
+    @Test
+    void bicubicWorkedByHand() {
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            // 4 -> 2: sources 0.5 and 2.5, taps (0, 0, 1, 2) and (1, 2, 3, 3)
+            Tensor x = Tensor.of(new float[] {1, 2, 4, 8}, 1, 1, 1, 4).to(dt).requiresGrad_(true);
+            Tensor y = x.interpolate(a(1, 2), "bicubic");
+            assertShape(y, 1, 1, 1, 2);
+            assertValues(new float[] {1.3125f, 6.1875f}, y, 0);
+            y.backward(Tensor.of(new float[] {1, 2}, 1, 1, 1, 2).to(dt));
+            // sum of each input's weights times the output gradient; the clamped taps add up
+            assertValues(new float[] {0.5f, 0.40625f, 1.09375f, 1.0f}, x.grad(), 0);
+        }
+        // a step overshoots on both sides, and PyTorch does not clamp the result: 4 -> 8 has sources
+        // 0.5 * o - 0.25, so fractions 0.75 and 0.25 alternate
+        Tensor step = Tensor.of(new float[] {0, 0, 1, 1}, 1, 1, 1, 4).interpolate(a(1, 8), "bicubic");
+        assertValues(new float[] {0, -0.03515625f, -0.10546875f, 0.2265625f, 0.7734375f, 1.10546875f, 1.03515625f, 1},
+                step, 0);
+    }
+
     @Test
     void interpolateGradients() {
         Tensor x = seq(2, 1, 3, 4).requiresGrad_(true);
@@ -240,6 +264,8 @@ class NetworkOpsTest {
         gradCheck(in -> in[0].interpolate(a(3, 5, 6), "nearest"), leaf(29, 1, 1, 2, 3, 4));
         gradCheck(in -> in[0].interpolate(a(2, 3), "area"), leaf(30, 1, 1, 5, 7));
         gradGradCheck(in -> in[0].interpolate(a(5, 3), "bilinear").square(), leaf(31, 1, 1, 3, 4));
+        gradCheck(in -> in[0].interpolate(a(5, 7), "bicubic"), strided(32, 1, 2, 3, 4));
+        gradGradCheck(in -> in[0].interpolate(a(5, 3), "bicubic", true).square(), leaf(33, 1, 1, 3, 4));
     }
 
     // ------------------------------------------------------------------ one-hot
@@ -275,10 +301,14 @@ class NetworkOpsTest {
         Tensor x = Tensor.zeros(1, 2, 8);
         assertError("interpolate: mode 'bilinear' needs a 4-D [N, C, H, W] input, got shape [1, 2, 8]",
                 () -> x.interpolate(a(4, 4), "bilinear"));
-        assertError("interpolate: unknown mode 'cubic'; expected nearest, nearest-exact, linear, bilinear, trilinear "
-                + "or area", () -> x.interpolate(a(4), "cubic"));
-        assertError("interpolate: alignCorners can only be set with the interpolating modes linear, bilinear and "
-                + "trilinear, not 'nearest'", () -> x.interpolate(a(4), "nearest", true));
+        assertError("interpolate: unknown mode 'cubic'; expected nearest, nearest-exact, linear, bilinear, bicubic, "
+                + "trilinear or area", () -> x.interpolate(a(4), "cubic"));
+        assertError("interpolate: alignCorners can only be set with the interpolating modes linear, bilinear, bicubic "
+                + "and trilinear, not 'nearest'", () -> x.interpolate(a(4), "nearest", true));
+        assertError("interpolate: mode 'bicubic' is 2-D only, as in PyTorch: it needs a 4-D [N, C, H, W] input, got "
+                + "shape [1, 2, 8]", () -> x.interpolate(a(4), "bicubic"));
+        assertError("interpolate: mode 'bicubic' is 2-D only, as in PyTorch: it needs a 4-D [N, C, H, W] input, got "
+                + "shape [1, 1, 2, 2, 2]", () -> Tensor.zeros(1, 1, 2, 2, 2).interpolate(2, "bicubic"));
         assertError("interpolate: size needs 1 or 1 values, got [4, 4]", () -> x.interpolate(a(4, 4), "nearest"));
         assertError("interpolate: input and output sizes must be greater than 0, got input [1, 2, 8] and output size [0]",
                 () -> x.interpolate(0.1, "linear"));

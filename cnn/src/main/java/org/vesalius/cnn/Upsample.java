@@ -12,17 +12,18 @@ import org.vesalius.tensor.Tensor;
  * {@code [N, C, floor(spatial * scaleFactor)]}. No parameters.
  *
  * <p>Modes: {@code nearest} (PyTorch's default), {@code nearest-exact}, {@code linear} (3-d input),
- * {@code bilinear} (4-d), {@code trilinear} (5-d) and {@code area} (adaptive averaging). With a scale
- * factor, positions map back with {@code 1 / scaleFactor} as in PyTorch; {@code alignCorners} (linear
- * modes only) maps the corner pixels' centres onto each other instead.
+ * {@code bilinear} and {@code bicubic} (4-d), {@code trilinear} (5-d) and {@code area} (adaptive
+ * averaging). With a scale factor, positions map back with {@code 1 / scaleFactor} as in PyTorch;
+ * {@code alignCorners} (linear and bicubic modes only) maps the corner pixels' centres onto each other
+ * instead.
  * <pre>{@code
  * var up = new Upsample(2.0, "bilinear");    // [4, 64, 16, 16] -> [4, 64, 32, 32]
  * }</pre>
  */
 public class Upsample extends Module {
-    private static final List<String> MODES = List.of("nearest", "nearest-exact", "linear", "bilinear", "trilinear",
-            "area");
-    private static final List<String> LINEAR = List.of("linear", "bilinear", "trilinear");
+    private static final List<String> MODES = List.of("nearest", "nearest-exact", "linear", "bilinear", "bicubic",
+            "trilinear", "area");
+    private static final List<String> ALIGNABLE = List.of("linear", "bilinear", "bicubic", "trilinear");
 
     private final int[] size;
     private final double[] scaleFactor;
@@ -42,7 +43,7 @@ public class Upsample extends Module {
     /**
      * Resampling by scale factors (one for every spatial dim, or one per dim), each positive.
      *
-     * @param alignCorners only for the linear modes
+     * @param alignCorners only for the linear and bicubic modes
      */
     public Upsample(double[] scaleFactor, String mode, boolean alignCorners) {
         this(null, scaleFactor, mode, alignCorners);
@@ -53,7 +54,7 @@ public class Upsample extends Module {
         this(size, null, mode, false);
     }
 
-    /** Resampling to {@code size} with {@code mode}; {@code alignCorners} only for the linear modes. */
+    /** Resampling to {@code size} with {@code mode}; {@code alignCorners} only for the linear and bicubic modes. */
     public Upsample(int[] size, String mode, boolean alignCorners) {
         this(size, null, mode, alignCorners);
     }
@@ -63,8 +64,8 @@ public class Upsample extends Module {
         if (!MODES.contains(m)) {
             throw new IllegalArgumentException("Upsample: mode must be one of " + MODES + ", got '" + mode + "'");
         }
-        if (alignCorners && !LINEAR.contains(m)) {
-            throw new IllegalArgumentException("Upsample: alignCorners can only be set with the modes " + LINEAR
+        if (alignCorners && !ALIGNABLE.contains(m)) {
+            throw new IllegalArgumentException("Upsample: alignCorners can only be set with the modes " + ALIGNABLE
                     + ", not '" + m + "'");
         }
         if (size != null && (size.length < 1 || size.length > 3 || Arrays.stream(size).anyMatch(s -> s <= 0))) {
@@ -96,7 +97,7 @@ public class Upsample extends Module {
         return mode;
     }
 
-    /** Whether corner pixels are aligned (linear modes). */
+    /** Whether corner pixels are aligned (linear and bicubic modes). */
     public boolean alignCorners() {
         return alignCorners;
     }

@@ -52,7 +52,7 @@ class LayerBehaviourTest {
         assertMessage(() -> new MaxPool2d(2, 2, 2, 1, false), "at most half of the kernel size");
         assertMessage(() -> new AvgPool1d(3, 1, 2, false, true), "at most half of the kernel size");
         assertMessage(() -> new AdaptiveAvgPool2d(0, 3), "outputSize must be >= 1");
-        assertMessage(() -> new Upsample(2.0, "bicubic"), "mode must be one of", "bicubic");
+        assertMessage(() -> new Upsample(2.0, "cubic"), "mode must be one of", "bicubic", "'cubic'");
         assertMessage(() -> new Upsample(new int[] {4}, "nearest", true), "alignCorners");
         assertMessage(() -> new InstanceNorm2d(0), "numFeatures must be positive");
     }

@@ -224,10 +224,11 @@ public interface Backend {
     void adaptiveAvgPoolBackward(Tensor gradOut, Tensor gradIn);
 
     /**
-     * Resamples {@code x [B, C, *in]} to {@code out [B, C, *outSize]}.
+     * Resamples {@code x [B, C, *in]} to {@code out [B, C, *outSize]}; {@link InterpolationMode#BICUBIC}
+     * takes 2 spatial dims only.
      *
-     * @param alignCorners {@link InterpolationMode#LINEAR} only: map the corner pixels' centres onto
-     *                     each other
+     * @param alignCorners {@link InterpolationMode#LINEAR} and {@link InterpolationMode#BICUBIC} only:
+     *                     map the corner pixels' centres onto each other
      * @param scaleFactors one per spatial dim: the user's scale factor (the kernel maps with its
      *                     inverse, as PyTorch), or 0 to use {@code in / out}; null when the output
      *                     size was given

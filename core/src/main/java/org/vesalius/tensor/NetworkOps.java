@@ -189,11 +189,15 @@ final class NetworkOps {
         switch (m) {
             case "nearest": case "nearest-exact": case "area": needs = 0; break;
             case "linear": needs = 1; break;
-            case "bilinear": needs = 2; break;
+            case "bilinear": case "bicubic": needs = 2; break;
             case "trilinear": needs = 3; break;
             default:
                 throw new IllegalArgumentException(op + ": unknown mode '" + mode + "'; expected nearest, nearest-exact, "
-                        + "linear, bilinear, trilinear or area");
+                        + "linear, bilinear, bicubic, trilinear or area");
+        }
+        if (m.equals("bicubic") && nd != 2) {
+            throw new IllegalArgumentException(op + ": mode 'bicubic' is 2-D only, as in PyTorch: it needs a 4-D "
+                    + "[N, C, H, W] input, got shape " + Shapes.str(x.shape));
         }
         if (nd < 1 || nd > 3 || (needs != 0 && needs != nd)) {
             String expected = needs == 0 ? "a 3-D, 4-D or 5-D [N, C, *spatial]"
@@ -203,7 +207,7 @@ final class NetworkOps {
         }
         if (alignCorners && needs == 0) {
             throw new IllegalArgumentException(op + ": alignCorners can only be set with the interpolating modes linear, "
-                    + "bilinear and trilinear, not '" + m + "'");
+                    + "bilinear, bicubic and trilinear, not '" + m + "'");
         }
         if ((size == null) == (scaleFactor == null)) {
             throw new IllegalArgumentException(op + ": give exactly one of size and scaleFactor");
@@ -239,7 +243,8 @@ final class NetworkOps {
             // PyTorch's area mode is adaptive average pooling to the output size
             return Pooling.adaptiveAvgPool(x, nd, out);
         }
-        InterpolationMode im = needs != 0 ? InterpolationMode.LINEAR
+        InterpolationMode im = m.equals("bicubic") ? InterpolationMode.BICUBIC
+                : needs != 0 ? InterpolationMode.LINEAR
                 : m.equals("nearest") ? InterpolationMode.NEAREST : InterpolationMode.NEAREST_EXACT;
         int[] shape = new int[x.dim()];
         shape[0] = x.shape[0];

@@ -2122,14 +2122,15 @@ public final class Tensor implements AutoCloseable {
     /**
      * Resamples {@code [N, C, *spatial]} (1 to 3 spatial dims) to {@code [N, C, *size]}, like
      * {@code F.interpolate(x, size, mode=...)}. Modes: {@code nearest}, {@code nearest-exact},
-     * {@code linear} (3-D input), {@code bilinear} (4-D), {@code trilinear} (5-D), {@code area}. One
-     * size applies to every spatial dim.
+     * {@code linear} (3-D input), {@code bilinear} and {@code bicubic} (4-D), {@code trilinear} (5-D),
+     * {@code area}. One size applies to every spatial dim. Bicubic output may overshoot the input's
+     * range (PyTorch does not clamp it either).
      */
     public Tensor interpolate(int[] size, String mode) {
         return NetworkOps.interpolate(this, size, null, mode, false);
     }
 
-    /** {@link #interpolate(int[], String)} with {@code alignCorners} for the linear modes. */
+    /** {@link #interpolate(int[], String)} with {@code alignCorners} for the linear and bicubic modes. */
     public Tensor interpolate(int[] size, String mode, boolean alignCorners) {
         return NetworkOps.interpolate(this, size, null, mode, alignCorners);
     }

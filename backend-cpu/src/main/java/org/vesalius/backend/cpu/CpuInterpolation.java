@@ -7,6 +7,7 @@ import static org.vesalius.backend.cpu.NnTensors.planes;
 import static org.vesalius.backend.cpu.NnTensors.requireContiguous;
 import static org.vesalius.backend.cpu.NnTensors.spatial;
 
+import java.util.Arrays;
 import org.vesalius.backend.InterpolationMode;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
@@ -21,6 +22,7 @@ final class CpuInterpolation {
     static void interpolate(Tensor x, InterpolationMode mode, boolean alignCorners, double[] scaleFactors, Tensor out) {
         requireContiguous("interpolate", x, out);
         int nd = x.dim() - 2;
+        requireBicubic2d("interpolate", mode, x);
         int[] in = PoolGeometry.to3(spatial(x, nd));
         int[] o = PoolGeometry.to3(spatial(out, nd));
         double[] sf = scales3(scaleFactors, nd);
@@ -38,6 +40,7 @@ final class CpuInterpolation {
                                     Tensor gradIn) {
         requireContiguous("interpolateBackward", gradOut, gradIn);
         int nd = gradIn.dim() - 2;
+        requireBicubic2d("interpolateBackward", mode, gradIn);
         int[] in = PoolGeometry.to3(spatial(gradIn, nd));
         int[] o = PoolGeometry.to3(spatial(gradOut, nd));
         double[] sf = scales3(scaleFactors, nd);
@@ -48,6 +51,13 @@ final class CpuInterpolation {
         } else {
             InterpKernelsF64.interpolateBackward(doubles(gradOut), gradOut.offset(), doubles(gradIn), gradIn.offset(),
                     planes, in, o, mode, alignCorners, sf, PAR);
+        }
+    }
+
+    private static void requireBicubic2d(String op, InterpolationMode mode, Tensor t) {
+        if (mode == InterpolationMode.BICUBIC && t.dim() != 4) {
+            throw new IllegalArgumentException(op + ": bicubic is 2-D only, as in PyTorch: it needs [N, C, H, W] "
+                    + "tensors, got shape " + Arrays.toString(t.shape()));
         }
     }
 

@@ -5,14 +5,30 @@ import java.util.Arrays;
 import org.vesalius.backend.InterpolationMode;
 
 /**
- * Float32 resampling kernels (nearest, nearest-exact, linear in 1 to 3 dims) over planes of
- * {@code [planes, D, H, W]}; sizes and scale factors come padded to 3 dims with 1s and 0s. Source
- * positions and weights are computed once per dim, in the data's precision, as PyTorch does.
+ * Float32 resampling kernels (nearest, nearest-exact, linear in 1 to 3 dims, bicubic in 2) over
+ * planes of {@code [planes, D, H, W]}; sizes and scale factors come padded to 3 dims with 1s and 0s.
+ * Source positions and weights are computed once per dim, in the data's precision, as PyTorch does.
  *
  * <p>{@code InterpKernelsF64} is generated from this file by {@code scripts/generate-f64.sh}; edit this one and regenerate.
  */
 final class InterpKernelsF32 {
     private InterpKernelsF32() {
+    }
+
+    /** PyTorch's {@code area_pixel_compute_scale}: the source step from one output position to the next. */
+    static float sourceScale(int in, int out, boolean alignCorners, double scaleFactor) {
+        if (alignCorners) {
+            return out > 1 ? (float) (in - 1) / (out - 1) : 0;
+        }
+        return scaleFactor > 0 ? (float) (1.0 / scaleFactor) : (float) in / out;
+    }
+
+    /**
+     * PyTorch's {@code area_pixel_compute_source_index}: the input coordinate of output position
+     * {@code o}, negative near the start when corners are not aligned (the linear modes clamp it).
+     */
+    static float sourceIndex(float scale, int o, boolean alignCorners) {
+        return alignCorners ? scale * o : (float) (scale * (o + 0.5) - 0.5);
     }
 
     /** Per output position of one dim: the two input positions and their weights. */
@@ -27,12 +43,7 @@ final class InterpKernelsF32 {
             i1 = new int[out];
             l0 = new float[out];
             l1 = new float[out];
-            float scale;
-            if (alignCorners) {
-                scale = out > 1 ? (float) (in - 1) / (out - 1) : 0;
-            } else {
-                scale = scaleFactor > 0 ? (float) (1.0 / scaleFactor) : (float) in / out;
-            }
+            float scale = sourceScale(in, out, alignCorners, scaleFactor);
             for (int o = 0; o < out; o++) {
                 if (out == in) {
                     i0[o] = o;
@@ -41,7 +52,7 @@ final class InterpKernelsF32 {
                     l1[o] = 0;
                     continue;
                 }
-                float src = alignCorners ? scale * o : (float) (scale * (o + 0.5) - 0.5);
+                float src = sourceIndex(scale, o, alignCorners);
                 if (src < 0) {
                     src = 0;
                 }
@@ -52,6 +63,49 @@ final class InterpKernelsF32 {
                 l1[o] = lambda;
                 l0[o] = 1 - lambda;
             }
+        }
+    }
+
+    /**
+     * Per output position of one dim: the four input positions {@code floor(src) - 1 .. + 2}, clamped
+     * to the input (PyTorch repeats the edge rather than padding with zeros), and their weights from
+     * Keys' cubic convolution with {@code A = -0.75}, as PyTorch's {@code upsample_bicubic2d}.
+     */
+    static final class Cubic {
+        private static final float A = (float) -0.75;
+
+        /** {@code [out][4]} flattened. */
+        final int[] idx;
+        final float[] w;
+
+        Cubic(int in, int out, boolean alignCorners, double scaleFactor) {
+            idx = new int[4 * out];
+            w = new float[4 * out];
+            float scale = sourceScale(in, out, alignCorners, scaleFactor);
+            for (int o = 0; o < out; o++) {
+                float src = sourceIndex(scale, o, alignCorners);
+                int lo = Math.min((int) Math.floor(src), in - 1);
+                float t = Math.min(Math.max(src - lo, 0), 1);
+                int k = 4 * o;
+                float t2 = (float) (1.0 - t);
+                w[k] = outer((float) (t + 1.0));
+                w[k + 1] = inner(t);
+                w[k + 2] = inner(t2);
+                w[k + 3] = outer((float) (t2 + 1.0));
+                for (int j = 0; j < 4; j++) {
+                    idx[k + j] = Math.max(Math.min(lo - 1 + j, in - 1), 0);
+                }
+            }
+        }
+
+        /** The kernel at distance {@code |x| <= 1}. */
+        private static float inner(float x) {
+            return ((A + 2) * x - (A + 3)) * x * x + 1;
+        }
+
+        /** The kernel at distance {@code 1 < |x| < 2}. */
+        private static float outer(float x) {
+            return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
         }
     }
 
@@ -69,6 +123,8 @@ final class InterpKernelsF32 {
                 x.get(xOff + p * inP, src, 0, inP);
                 if (mode == InterpolationMode.LINEAR) {
                     linearPlane(src, dst, (Linear[]) tables, in, out, tw, th);
+                } else if (mode == InterpolationMode.BICUBIC) {
+                    cubicPlane(src, dst, (Cubic[]) tables, in, out, tw);
                 } else {
                     nearestPlane(src, dst, (int[][]) tables, in, out, false);
                 }
@@ -93,6 +149,8 @@ final class InterpKernelsF32 {
                 Arrays.fill(gi, 0, inP, 0);
                 if (mode == InterpolationMode.LINEAR) {
                     linearPlaneBackward(go, gi, (Linear[]) tables, in, out, th, tw);
+                } else if (mode == InterpolationMode.BICUBIC) {
+                    cubicPlaneBackward(go, gi, (Cubic[]) tables, in, out);
                 } else {
                     nearestPlane(gi, go, (int[][]) tables, in, out, true);
                 }
@@ -109,6 +167,11 @@ final class InterpKernelsF32 {
                 t[d] = new Linear(in[d], out[d], alignCorners, scaleFactors[d]);
             }
             return t;
+        }
+        if (mode == InterpolationMode.BICUBIC) {
+            // 2-D only: dim 0 is the padding 1 -> 1
+            return new Cubic[] {null, new Cubic(in[1], out[1], alignCorners, scaleFactors[1]),
+                new Cubic(in[2], out[2], alignCorners, scaleFactors[2])};
         }
         int[][] t = new int[3][];
         for (int d = 0; d < 3; d++) {
@@ -271,6 +334,67 @@ final class InterpKernelsF32 {
                 float g = src[s + o];
                 dst[d + i0[o]] += l0[o] * g;
                 dst[d + i1[o]] += l1[o] * g;
+            }
+        }
+    }
+
+    // Bicubic forward is separable too: along W for each input row, then along H between those rows,
+    // each sum taken in PyTorch's order (tap 0 to 3, W inside H), so float32 results round alike.
+
+    private static void cubicPlane(float[] x, float[] y, Cubic[] t, int[] in, int[] out, float[] tw) {
+        int inH = in[1];
+        int inW = in[2];
+        int outH = out[1];
+        int outW = out[2];
+        int[] iw = t[2].idx;
+        float[] ww = t[2].w;
+        for (int r = 0; r < inH; r++) {
+            int s = r * inW;
+            int d = r * outW;
+            for (int o = 0, k = 0; o < outW; o++, k += 4) {
+                tw[d + o] = x[s + iw[k]] * ww[k] + x[s + iw[k + 1]] * ww[k + 1] + x[s + iw[k + 2]] * ww[k + 2]
+                        + x[s + iw[k + 3]] * ww[k + 3];
+            }
+        }
+        int[] ih = t[1].idx;
+        float[] wh = t[1].w;
+        for (int o = 0, k = 0; o < outH; o++, k += 4) {
+            int r0 = ih[k] * outW;
+            int r1 = ih[k + 1] * outW;
+            int r2 = ih[k + 2] * outW;
+            int r3 = ih[k + 3] * outW;
+            float a0 = wh[k];
+            float a1 = wh[k + 1];
+            float a2 = wh[k + 2];
+            float a3 = wh[k + 3];
+            int d = o * outW;
+            for (int j = 0; j < outW; j++) {
+                y[d + j] = tw[r0 + j] * a0 + tw[r1 + j] * a1 + tw[r2 + j] * a2 + tw[r3 + j] * a3;
+            }
+        }
+    }
+
+    /**
+     * Adjoint of {@link #cubicPlane}: adds {@code gy * wH * wW} into the 16 clamped taps of each output,
+     * in PyTorch's order (W tap outside H tap), into {@code gx}, which the caller zeroed.
+     */
+    private static void cubicPlaneBackward(float[] gy, float[] gx, Cubic[] t, int[] in, int[] out) {
+        int inW = in[2];
+        int outW = out[2];
+        int[] ih = t[1].idx;
+        float[] wh = t[1].w;
+        int[] iw = t[2].idx;
+        float[] ww = t[2].w;
+        for (int oh = 0, kh = 0; oh < out[1]; oh++, kh += 4) {
+            for (int ow = 0, kw = 0; ow < outW; ow++, kw += 4) {
+                float g = gy[oh * outW + ow];
+                for (int i = 0; i < 4; i++) {
+                    int col = iw[kw + i];
+                    float wx = ww[kw + i];
+                    for (int j = 0; j < 4; j++) {
+                        gx[ih[kh + j] * inW + col] += g * wh[kh + j] * wx;
+                    }
+                }
             }
         }
     }
