@@ -162,7 +162,25 @@ class TransformsTest {
         assertValues(new float[] {0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3},
                 new Resize(4, 4, "nearest").apply(x));
         assertThrows(IllegalArgumentException.class, () -> new Resize(0));
-        assertThrows(IllegalArgumentException.class, () -> new Resize(2, 2, "bicubic"));
+        assertThrows(IllegalArgumentException.class, () -> new Resize(2, 2, "area"));
+    }
+
+    @Test
+    void resizeBicubicKeepsOvershootForFloatsAndClampsIntegers() {
+        // F.interpolate(x, size=(4, 4), mode="bicubic", align_corners=False), PyTorch 1.13
+        assertValues(new float[] {
+            -0.3164062f, 0.015625f, 0.5625f, 0.8945312f,
+            0.3476562f, 0.6796875f, 1.226562f, 1.558594f,
+            1.441406f, 1.773438f, 2.320312f, 2.652344f,
+            2.105469f, 2.4375f, 2.984375f, 3.316406f},
+                new Resize(4, 4, "bicubic").apply(Tensor.of(new float[] {0, 1, 2, 3}, 1, 2, 2)));
+        // the same in PyTorch gives -59.46 and 314.46 at the corners: clamped, and 43.07 rounds to 43
+        long[] u = new Resize(4, 4, "bicubic").apply(Tensor.of(new byte[] {0, (byte) 255, (byte) 255, 0}, 2, 2))
+                .toLongArray();
+        assertEquals(0, u[0]);
+        assertEquals(43, u[1]);
+        assertEquals(255, u[3]);
+        assertEquals(89, u[5]);
     }
 
     @Test

@@ -7,8 +7,9 @@ import org.vesalius.tensor.Tensor;
 
 /**
  * Resizes an image {@code [..., H, W]} with {@link Tensor#interpolate} ({@code bilinear} by default,
- * {@code alignCorners} false, no antialiasing; or {@code nearest}), like torchvision's {@code Resize}.
- * Integer images are interpolated in float32, then rounded and clamped back to their dtype.
+ * {@code alignCorners} false, no antialiasing; or {@code nearest} or {@code bicubic}), like
+ * torchvision's {@code Resize}. Integer images are interpolated in float32, then rounded and clamped
+ * back to their dtype (bicubic overshoots at edges; float images keep the overshoot, as torchvision).
  */
 public final class Resize implements Transform {
     private final int height;
@@ -26,15 +27,15 @@ public final class Resize implements Transform {
         this(height, width, "bilinear");
     }
 
-    /** Resizes to exactly {@code height x width}; {@code mode} is {@code "bilinear"} or {@code "nearest"}. */
+    /** Resizes to exactly {@code height x width}; {@code mode} is {@code "bilinear"}, {@code "nearest"} or {@code "bicubic"}. */
     public Resize(int height, int width, String mode) {
         this(height, width, 0, mode);
     }
 
     private Resize(int height, int width, int smallerEdge, String mode) {
         String m = mode == null ? "" : mode.toLowerCase(Locale.ROOT);
-        if (!m.equals("bilinear") && !m.equals("nearest")) {
-            throw new IllegalArgumentException("Resize: mode must be 'bilinear' or 'nearest', got '" + mode + "'");
+        if (!m.equals("bilinear") && !m.equals("nearest") && !m.equals("bicubic")) {
+            throw new IllegalArgumentException("Resize: mode must be 'bilinear', 'nearest' or 'bicubic', got '" + mode + "'");
         }
         if (smallerEdge == 0) {
             Images.checkSize("Resize", height, width);
