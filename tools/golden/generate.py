@@ -354,6 +354,7 @@ TORCH = {
     # PyTorch 1.13 indexes with int64 only; Vesalius also takes int32, with the same meaning
     "index": lambda t, k: t[0][t[1].long() if t[1].dtype == torch.int32 else t[1]],
     "index.multi": lambda t, k: t[0][tuple(t[1:])],
+    "indexPut.multi": lambda t, k: t[0].index_put(tuple(t[1:-1]), t[-1], accumulate=k["accumulate"]),
     "indexPut": lambda t, k: t[0].index_put((t[1],), t[2], accumulate=k["accumulate"]),
     "indexPut.scalar": lambda t, k: t[0].index_put((t[1],), torch.tensor(k["value"], dtype=t[0].dtype)),
     "maskedScatter": lambda t, k: t[0].masked_scatter(t[1], t[2]),
@@ -1054,6 +1055,16 @@ case("joining", "index.multi", [U(4, 3), V([0, 1], dt="int64"), V([1, 2, 0], dt=
      error=True)
 case("joining", "index.multi", [U(4, 3), V([0], dt="int64"), V([1], dt="int64"), V([0], dt="int64")], {},
      label="too_many", error=True)
+case("joining", "indexPut.multi", [U(4, 3), V([0, 2, 3], dt="int64"), V([1, 1, 0], dt="int64"), U(3)],
+     {"accumulate": False}, label="pairs")
+case("joining", "indexPut.multi", [U(4, 3), V([1, 1, 2], dt="int64"), V([0, 0, -1], dt="int64"), U(3)],
+     {"accumulate": True}, label="repeats_accumulate")
+case("joining", "indexPut.multi", [U(3, 4, 2, layout="permuted"), V([[0], [2]], dt="int64"), V([1, 3, 0], dt="int64"),
+                                   U(2)], {"accumulate": True}, label="broadcast_rest_dim")
+case("joining", "indexPut.multi", [U(4, 3), V([0, 1], dt="int64"), V([1, 3], dt="int64"), U(2)],
+     {"accumulate": False}, label="out_of_range", error=True)
+case("joining", "indexPut.multi", [U(4, 3), V([0, 1], dt="int64"), V([1, 2], dt="int64"), U(3)],
+     {"accumulate": False}, label="values_do_not_broadcast", error=True)
 case("joining", "indexPut", [U(4, 3), V([2, 0], dt="int64"), U(2, 3)], {"accumulate": False}, label="rows")
 case("joining", "indexPut", [U(4, 3), V([2, 0, 2], dt="int64"), U(3)], {"accumulate": True}, label="accumulate_broadcast")
 case("joining", "indexPut", [U(4, 3), B(4), U(1)], {"accumulate": False}, label="bool_mask")

@@ -198,6 +198,10 @@ public final class GradCheckCases {
         return () -> new Tensor[] {a.get(), b.get(), c.get()};
     }
 
+    private static Supplier<Tensor[]> in(Supplier<Tensor> a, Supplier<Tensor> b, Supplier<Tensor> c, Supplier<Tensor> d) {
+        return () -> new Tensor[] {a.get(), b.get(), c.get(), d.get()};
+    }
+
     /** Contiguous, permuted, sliced and expanded-inside-the-function cases of a unary op. */
     private static void unary(String op, Domain d, Function<Tensor, Tensor> f) {
         add(op, "contiguous", in(() -> leaf(d, 3, 4)), x -> f.apply(x[0]));
@@ -603,6 +607,12 @@ public final class GradCheckCases {
         add("indexPut", "accumulate_broadcast", in(() -> permuted(ANY, 4, 3), () -> longs(new long[] {2, 0, 2}, 3),
                 () -> leaf(ANY, 3)), x -> x[0].indexPut(x[1], x[2], true));
         add("indexPut", "scalar", in(() -> leaf(ANY, 4, 3), () -> longs(new long[] {3, 1}, 2)), x -> x[0].indexPut(x[1], -2.5));
+        add("indexPut", "multi_repeats_accumulate", in(() -> permuted(ANY, 3, 4, 2), () -> longs(new long[] {2, 0, 2}, 3, 1),
+                () -> longs(new long[] {1, 1, -1}, 3), () -> leaf(ANY, 3, 3, 2)),
+                x -> x[0].indexPut(new Tensor[] {x[1], x[2]}, x[3], true));
+        add("indexPut", "multi_values_broadcast", in(() -> leaf(ANY, 4, 3), () -> longs(new long[] {0, 3}, 2),
+                () -> longs(new long[] {2, 0}, 2), () -> leaf(ANY, 1)),
+                x -> x[0].indexPut(new Tensor[] {x[1], x[2]}, x[3], false));
         add("maskedSelect", "broadcast_mask", in(() -> leaf(ANY, 3, 4), () -> bools(true, false, false, true)),
                 x -> x[0].maskedSelect(x[1]));
         add("maskedSelect", "sliced", in(() -> sliced(ANY, 2, 3), () -> bools(false, true, true, true, false, true)),

@@ -309,6 +309,8 @@ public final class ParityOps {
         op("index", a -> a.t(0).index(a.t(1)));
         op("index.multi", a -> a.t(0).index(a.tensorsFrom(1)));
         op("indexPut", a -> a.t(0).indexPut(a.t(1), a.t(2), a.b("accumulate")));
+        op("indexPut.multi", a -> a.t(0).indexPut(java.util.Arrays.copyOfRange(a.tensorsFrom(1), 0, a.count() - 2),
+                a.t(a.count() - 1), a.b("accumulate")));
         op("indexPut.scalar", a -> a.t(0).indexPut(a.t(1), a.d("value")));
         op("maskedSelect", a -> a.t(0).maskedSelect(a.t(1)));
         op("maskedScatter", a -> a.t(0).maskedScatter(a.t(1), a.t(2)));

@@ -286,14 +286,22 @@ final class Indexing {
      * so the gather and its scatter-add gradient are indexSelect's.
      */
     static Tensor index(Tensor x, Tensor[] indices) {
-        String op = "index";
-        x.checkOpen(op);
+        x.checkOpen("index");
+        requireSome("index", indices);
+        return indices.length == 1 ? index(x, indices[0]) : selectMany("index", x, indices).take();
+    }
+
+    private static void requireSome(String op, Tensor[] indices) {
         if (indices == null || indices.length == 0) {
             throw new IllegalArgumentException(op + ": needs at least one index tensor, got none");
         }
-        if (indices.length == 1) {
-            return index(x, indices[0]);
-        }
+    }
+
+    /**
+     * Two or more integer index tensors on the leading dims, broadcast together and linearized into one
+     * row position over {@code x} seen as {@code [prod(shape[:k]), *shape[k:]]}.
+     */
+    private static Selection selectMany(String op, Tensor x, Tensor[] indices) {
         int k = indices.length;
         int[][] shapes = new int[k][];
         for (int j = 0; j < k; j++) {
@@ -330,7 +338,7 @@ final class Indexing {
         int[] rowsShape = new int[rest.length + 1];
         rowsShape[0] = rows;
         System.arraycopy(rest, 0, rowsShape, 1, rest.length);
-        return new Selection(x.reshape(rowsShape), flat.expand(indexShape).reshape(-1), indexShape, rest).take();
+        return new Selection(x.reshape(rowsShape), flat.expand(indexShape).reshape(-1), indexShape, rest);
     }
 
     /** The common broadcast shape of {@code shapes}, or an error that lists them all. */
@@ -353,13 +361,29 @@ final class Indexing {
     static Tensor indexPut(Tensor x, Tensor idx, Tensor values, boolean accumulate) {
         String op = "indexPut";
         values.checkOpen(op);
-        Selection s = select(op, x, idx);
+        return put(op, x, select(op, x, idx), values, accumulate, "index of shape " + Shapes.str(idx.shape));
+    }
+
+    static Tensor indexPut(Tensor x, Tensor[] indices, Tensor values, boolean accumulate) {
+        String op = "indexPut";
+        x.checkOpen(op);
+        values.checkOpen(op);
+        requireSome(op, indices);
+        if (indices.length == 1) {
+            return indexPut(x, indices[0], values, accumulate);
+        }
+        Selection s = selectMany(op, x, indices);
+        return put(op, x, s, values, accumulate, indices.length + " index tensors broadcast to " + Shapes.str(s.indexShape));
+    }
+
+    /** Scatters {@code values} (broadcast to the selection's shape) into a copy of x at the selected rows. */
+    private static Tensor put(String op, Tensor x, Selection s, Tensor values, boolean accumulate, String indexDesc) {
         Elementwise.checkSameDevice(op, x, values);
         int[] target = s.resultShape();
         if (!broadcastsTo(values.shape, target)) {
             throw new IllegalArgumentException(op + ": values of shape " + Shapes.str(values.shape)
                     + " cannot be broadcast to the indexed shape " + Shapes.str(target) + " (tensor of shape "
-                    + Shapes.str(x.shape) + ", index of shape " + Shapes.str(idx.shape) + ")");
+                    + Shapes.str(x.shape) + ", " + indexDesc + ")");
         }
         int count = s.positions.numel();
         int[] rowsShape = s.rows.shape;

@@ -1262,6 +1262,16 @@ public final class Tensor implements AutoCloseable {
         return Indexing.indexPut(this, idx, values, accumulate);
     }
 
+    /**
+     * An out-of-place {@code x[i, j, ...] = values} (PyTorch's {@code index_put} with a tuple): the
+     * index tensors address the leading dims as in {@link #index(Tensor...)}, and {@code values}
+     * broadcasts to the shape that call would return. With {@code accumulate}, repeated index tuples add
+     * up. Same shape as this tensor; differentiable in both.
+     */
+    public Tensor indexPut(Tensor[] indices, Tensor values, boolean accumulate) {
+        return Indexing.indexPut(this, indices, values, accumulate);
+    }
+
     /** An out-of-place {@code x[idx] = value}; see {@link #indexPut(Tensor, Tensor, boolean)}. */
     public Tensor indexPut(Tensor idx, double value) {
         return Indexing.indexPut(this, idx, scalarLike(value), false);
