@@ -106,8 +106,10 @@ public final class ConvLayoutSurvey {
                             }
                         }
                     }
-                    double blocked = median(ms[0]);
-                    double channelsLast = median(ms[1]);
+                    Arrays.sort(ms[0]);
+                    Arrays.sort(ms[1]);
+                    double blocked = Bench.median(ms[0]);
+                    double channelsLast = Bench.median(ms[1]);
                     System.out.println(String.format(Locale.ROOT,
                             "{\"shape\": \"%s\", \"direction\": \"%s\", \"blocked_ms\": %.4f, \"channels_last_ms\": %.4f, "
                                     + "\"blocked_over_channels_last\": %.2f}",
@@ -116,12 +118,5 @@ public final class ConvLayoutSurvey {
             }
         }
         DnnlConvolution.setLayout(before);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 }

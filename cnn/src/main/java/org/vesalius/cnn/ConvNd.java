@@ -22,7 +22,6 @@ public abstract class ConvNd extends Module {
             "circular");
 
     private final int spatialDims;
-    private final boolean transposed;
     private final int inChannels;
     private final int outChannels;
     private final int[] kernelSize;
@@ -65,7 +64,6 @@ public abstract class ConvNd extends Module {
                     + ") must both be divisible by groups (" + groups + ")");
         }
         this.spatialDims = spatialDims;
-        this.transposed = transposed;
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernelSize = Sizes.expand(layer, "kernelSize", kernelSize, spatialDims, 1);

@@ -30,13 +30,6 @@ final class Sizes {
         return out;
     }
 
-    /** {@code n} copies of {@code v}. */
-    static int[] fill(int n, int v) {
-        int[] a = new int[n];
-        Arrays.fill(a, v);
-        return a;
-    }
-
     /** Whether every entry is {@code v}. */
     static boolean all(int[] a, int v) {
         for (int x : a) {

@@ -190,6 +190,12 @@ public final class Idx {
         AtomicFile.write(path, channel -> {
             // AtomicFile syncs and closes the channel itself, so the streams on it must not close it
             OutputStream file = new FilterOutputStream(Channels.newOutputStream(channel)) {
+                // FilterOutputStream would pass arrays on one byte (one channel write) at a time
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
                 @Override
                 public void close() throws IOException {
                     flush();

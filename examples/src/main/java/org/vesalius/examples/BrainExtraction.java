@@ -110,7 +110,7 @@ public final class BrainExtraction {
         try (Scope run = Scope.open(); Sample brain = prepare()) {
             int slices = brain.image().size()[2];
             int[] range = brainRange(brain.label());
-            int[][] split = blockSplit(range[0], range[1], 2);
+            int[][] split = split(range);
             int[] trainK = split[0];
             int[] testK = split[1];
             out.printf(Locale.ROOT, "Brain extraction on Colin27 T1: %s, %d axial slices; %d for training, %d for testing "

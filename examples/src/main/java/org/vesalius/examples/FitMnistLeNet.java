@@ -11,7 +11,6 @@ import org.vesalius.backend.Backends;
 import org.vesalius.cnn.models.LeNet5;
 import org.vesalius.data.DataLoader;
 import org.vesalius.data.TensorDataset;
-import org.vesalius.io.Safetensors;
 import org.vesalius.nn.CrossEntropyLoss;
 import org.vesalius.optim.SGD;
 import org.vesalius.tensor.Generator;
@@ -81,7 +80,6 @@ public final class FitMnistLeNet {
 
     /** Trains and tests as {@code config} says; the progress bar and a summary go to {@code out}. */
     public static Result run(Config config, PrintStream out) throws IOException {
-        validate(config);
         long started = System.nanoTime();
         try (Scope run = Scope.open()) {
             Tensor x;
@@ -133,17 +131,14 @@ public final class FitMnistLeNet {
                     .progress(out);
             History history = trainer.fit(trainLoader, testLoader);
             Map<String, Double> finalTest = trainer.evaluate(testLoader);
-            if (config.output() != null) {
-                java.nio.file.Files.createDirectories(config.output());
-                history.saveCsv(config.output().resolve("history.csv"));
-                history.saveJson(config.output().resolve("history.json"));
-                history.plot(config.output().resolve("curves.png"));
-                Safetensors.saveStateDict(model, config.output().resolve("lenet5.safetensors"));
-                out.println("wrote " + config.output().resolve("curves.png") + ", history.csv, history.json, lenet5.safetensors");
-            }
             List<Double> epochSeconds = new ArrayList<>(history.get("time"));
-            return new Result(config, finalTest.get("accuracy"), finalTest.get("loss"), history.get("loss"),
+            Result r = new Result(config, finalTest.get("accuracy"), finalTest.get("loss"), history.get("loss"),
                     epochSeconds, (System.nanoTime() - started) / 1e9);
+            if (config.output() != null) {
+                RunFiles.write(config.output(), history, model, "lenet5.safetensors", r.toJson(), out);
+                history.saveJson(config.output().resolve("history.json"));
+            }
+            return r;
         }
     }
 

@@ -63,7 +63,7 @@ public final class Main {
                 BrainExtraction.Config d = BrainExtraction.Config.defaults();
                 BrainExtraction.Config c = new BrainExtraction.Config(intOpt(opts, "--epochs", d.epochs()),
                         intOpt(opts, "--batch-size", d.batchSize()), doubleOpt(opts, "--lr", d.learningRate()),
-                        longOpt(opts, "--seed", d.seed()), opts.containsKey("--output") ? Path.of(opts.get("--output")) : d.output());
+                        longOpt(opts, "--seed", d.seed()), outputOpt(opts, d.output()));
                 BrainExtraction.Result r = BrainExtraction.run(c, out);
                 out.printf(Locale.ROOT, "held-out slices: Dice %.4f, HD95 %.2f mm; transformed copies: Dice %.4f, HD95 %.2f mm; %.1f s%n",
                         r.dice(), r.hd95Mm(), r.diceTransformed(), r.hd95MmTransformed(), r.seconds());
@@ -73,7 +73,7 @@ public final class Main {
                 ImageEnhancement.Config c = new ImageEnhancement.Config(intOpt(opts, "--epochs", d.epochs()),
                         intOpt(opts, "--batch-size", d.batchSize()), doubleOpt(opts, "--lr", d.learningRate()),
                         doubleOpt(opts, "--noise", d.noise()), longOpt(opts, "--seed", d.seed()),
-                        opts.containsKey("--output") ? Path.of(opts.get("--output")) : d.output());
+                        outputOpt(opts, d.output()));
                 ImageEnhancement.Result r = ImageEnhancement.run(c, out);
                 out.printf(Locale.ROOT, "held-out slices: DnCNN PSNR %.2f dB, SSIM %.4f (noisy %.2f dB / %.4f); %.1f s%n",
                         r.network().psnr(), r.network().ssim(), r.noisy().psnr(), r.noisy().ssim(), r.seconds());
@@ -83,7 +83,7 @@ public final class Main {
                 LandmarkLocalization.Config c = new LandmarkLocalization.Config(intOpt(opts, "--epochs", d.epochs()),
                         intOpt(opts, "--volumes", d.trainVolumes()), intOpt(opts, "--batch-size", d.batchSize()),
                         doubleOpt(opts, "--lr", d.learningRate()), longOpt(opts, "--seed", d.seed()),
-                        opts.containsKey("--output") ? Path.of(opts.get("--output")) : d.output());
+                        outputOpt(opts, d.output()));
                 LandmarkLocalization.Result r = LandmarkLocalization.run(c, out);
                 out.printf(Locale.ROOT, "test transforms: mean landmark error %.2f mm (baseline, mean training position: %.2f mm); %.1f s%n",
                         r.errorMm(), r.baselineErrorMm(), r.seconds());
@@ -92,7 +92,7 @@ public final class Main {
                 SliceClassification.Config d = SliceClassification.Config.defaults();
                 SliceClassification.Config c = new SliceClassification.Config(intOpt(opts, "--epochs", d.epochs()),
                         intOpt(opts, "--batch-size", d.batchSize()), doubleOpt(opts, "--lr", d.learningRate()),
-                        longOpt(opts, "--seed", d.seed()), opts.containsKey("--output") ? Path.of(opts.get("--output")) : d.output());
+                        longOpt(opts, "--seed", d.seed()), outputOpt(opts, d.output()));
                 SliceClassification.Result r = SliceClassification.run(c, out);
                 out.printf(Locale.ROOT, "held-out slices: accuracy %.4f, ROC-AUC %.4f (majority class %.4f); transformed copies: "
                                 + "accuracy %.4f, ROC-AUC %.4f; %.1f s%n", r.test().accuracy(), r.test().rocAuc(),
@@ -104,7 +104,7 @@ public final class Main {
                         intOpt(opts, "--train", d.trainSamples()), intOpt(opts, "--test", d.testSamples()),
                         intOpt(opts, "--epochs", d.epochs()), intOpt(opts, "--batch-size", d.batchSize()),
                         doubleOpt(opts, "--lr", d.learningRate()), doubleOpt(opts, "--momentum", d.momentum()),
-                        longOpt(opts, "--seed", d.seed()), opts.containsKey("--output") ? Path.of(opts.get("--output")) : d.output());
+                        longOpt(opts, "--seed", d.seed()), outputOpt(opts, d.output()));
                 FitMnistLeNet.Result r = FitMnistLeNet.run(c, out);
                 out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs, %.1f s%n", 100 * r.accuracy(), c.epochs(), r.seconds());
                 out.println(r.toJson());
@@ -158,6 +158,10 @@ public final class Main {
 
     private static double doubleOpt(Map<String, String> o, String k, double d) {
         return o.containsKey(k) ? Double.parseDouble(o.get(k)) : d;
+    }
+
+    private static Path outputOpt(Map<String, String> o, Path d) {
+        return o.containsKey("--output") ? Path.of(o.get("--output")) : d;
     }
 
     private static void usage(PrintStream s) {

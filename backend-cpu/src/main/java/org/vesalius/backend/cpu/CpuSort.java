@@ -70,11 +70,7 @@ final class CpuSort {
 
     /** A long whose signed order is v's numeric order; every NaN maps above +inf, -0.0 equals 0.0. */
     static long key(double v) {
-        if (v != v) {
-            return Long.MAX_VALUE;
-        }
-        long bits = Double.doubleToRawLongBits(v == 0 ? 0.0 : v);
-        return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+        return v != v ? Long.MAX_VALUE : OrderKeys.orderKey(v);
     }
 
     /** Sorts positions a[lo, hi) by keys; equal keys keep their relative order in both directions. */

@@ -95,13 +95,4 @@ final class Dims {
             Init.zeros_(conv.bias());
         }
     }
-
-    /** The spatial dims of an {@code [N, C, *spatial]} tensor as indices: {@code 2 .. dims + 1}. */
-    static int[] spatialAxes(int dims) {
-        int[] a = new int[dims];
-        for (int d = 0; d < dims; d++) {
-            a[d] = d + 2;
-        }
-        return a;
-    }
 }

@@ -37,7 +37,24 @@ public final class DicomSeries {
      * order. Files that are not DICOM, or have no Pixel Data, are skipped (logged at debug level).
      */
     public static Map<String, List<Path>> list(Path dir) throws IOException {
-        Map<String, List<Path>> series = new TreeMap<>();
+        Map<String, List<Path>> paths = new TreeMap<>();
+        for (Map.Entry<String, List<Parsed>> e : scan(dir).entrySet()) {
+            List<Path> ps = new ArrayList<>();
+            for (Parsed f : e.getValue()) {
+                ps.add(f.path());
+            }
+            paths.put(e.getKey(), ps);
+        }
+        return paths;
+    }
+
+    /** A file as {@link #scan} read it, so that {@link #read(Path)} does not read and parse it again. */
+    private record Parsed(Path path, DicomFile file) {
+    }
+
+    /** {@link #list}'s grouping, keeping the parsed files. */
+    private static Map<String, List<Parsed>> scan(Path dir) throws IOException {
+        Map<String, List<Parsed>> series = new TreeMap<>();
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
@@ -55,7 +72,7 @@ public final class DicomSeries {
                     continue;
                 }
                 String uid = f.dataset().getString(Tag.SeriesInstanceUID);
-                series.computeIfAbsent(uid == null ? "" : uid, k -> new ArrayList<>()).add(p);
+                series.computeIfAbsent(uid == null ? "" : uid, k -> new ArrayList<>()).add(new Parsed(p, f));
             } catch (DicomFormatException e) {
                 LOG.debug("{}: not read as DICOM ({}), skipped", p, e.getMessage());
             }
@@ -65,7 +82,7 @@ public final class DicomSeries {
 
     /** Reads the only series in {@code dir} as float32. @throws IOException when it holds none or several */
     public static MedicalImage read(Path dir) throws IOException {
-        Map<String, List<Path>> series = list(dir);
+        Map<String, List<Parsed>> series = scan(dir);
         if (series.isEmpty()) {
             throw new IOException(dir + ": no DICOM image files");
         }
@@ -73,7 +90,7 @@ public final class DicomSeries {
             throw new IOException(dir + ": holds " + series.size() + " series " + series.keySet()
                     + "; pick one with DicomSeries.list(dir).get(uid) and read(files, dtype)");
         }
-        return read(series.values().iterator().next(), DType.FLOAT32);
+        return assemble(series.values().iterator().next(), DType.FLOAT32);
     }
 
     /** Reads the given slices (one series) as one volume of {@code dtype}. */
@@ -81,9 +98,18 @@ public final class DicomSeries {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("DicomSeries.read: no files given");
         }
-        List<Slice> slices = new ArrayList<>();
+        List<Parsed> parsed = new ArrayList<>();
         for (Path p : files) {
-            DicomFile f = DicomFile.read(p);
+            parsed.add(new Parsed(p, DicomFile.read(p)));
+        }
+        return assemble(parsed, dtype);
+    }
+
+    private static MedicalImage assemble(List<Parsed> files, DType dtype) throws IOException {
+        List<Slice> slices = new ArrayList<>();
+        for (Parsed parsed : files) {
+            Path p = parsed.path();
+            DicomFile f = parsed.file();
             PixelData px = DicomPixels.decode(f);
             if (px.frames() != 1) {
                 throw new IOException(p + ": has " + px.frames() + " frames; a series is assembled from single-frame files "

@@ -40,7 +40,7 @@ public final class Overlay {
                 throw new IllegalArgumentException("Overlay.outlines: mask " + m + " " + Arrays.toString(masks[m].shape())
                         + " must have the image's shape " + Arrays.toString(hw));
             }
-            boolean[] fg = foreground(masks[m]);
+            boolean[] fg = masks[m].toBooleanArray(); // nonzero is foreground
             for (int y = 0; y < hw[0]; y++) {
                 for (int x = 0; x < hw[1]; x++) {
                     int i = y * hw[1] + x;
@@ -151,12 +151,6 @@ public final class Overlay {
             }
         }
         return img;
-    }
-
-    private static boolean[] foreground(Tensor mask) {
-        try (Tensor nz = mask.ne(0)) {
-            return nz.contiguous().toBooleanArray();
-        }
     }
 
     private static int[] checkSlice(String what, Tensor t) {

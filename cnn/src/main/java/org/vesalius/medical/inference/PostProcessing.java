@@ -1,6 +1,5 @@
 package org.vesalius.medical.inference;
 
-import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
 /**
@@ -62,7 +61,7 @@ public final class PostProcessing {
             for (int i = 0; i < out.length; i++) {
                 out[i] = keepLabel[label[i]];
             }
-            return Tensor.of(out, shape).to(DType.BOOL);
+            return Tensor.of(out, shape);
         }
     }
 
@@ -71,10 +70,7 @@ public final class PostProcessing {
             throw new IllegalArgumentException(op + ": the mask must have at least one axis, got a scalar");
         }
         int[] shape = mask.shape();
-        boolean[] fg;
-        try (Tensor nz = mask.ne(0)) {
-            fg = nz.toBooleanArray();
-        }
+        boolean[] fg = mask.toBooleanArray(); // nonzero is foreground
         int[] label = new int[fg.length];
         int[] stack = new int[fg.length];
         int[] strides = strides(shape);

@@ -132,8 +132,8 @@ public final class SegmentationMetrics {
                     + Arrays.toString(spacing) + " for masks of rank " + shape.length + " " + Arrays.toString(shape)
                     + "; give one voxel size per axis");
         }
-        boolean[] ps = surface(mask(pred), shape);
-        boolean[] gs = surface(mask(target), shape);
+        boolean[] ps = surface(pred.toBooleanArray(), shape);
+        boolean[] gs = surface(target.toBooleanArray(), shape);
         if (!any(ps) || !any(gs)) {
             return new SurfaceDistances(new double[0], new double[0]);
         }
@@ -205,8 +205,8 @@ public final class SegmentationMetrics {
 
     private static Counts counts(String op, Tensor pred, Tensor target) {
         checkShapes(op, pred, target);
-        boolean[] p = mask(pred);
-        boolean[] g = mask(target);
+        boolean[] p = pred.toBooleanArray();
+        boolean[] g = target.toBooleanArray();
         long tp = 0;
         long fp = 0;
         long fn = 0;
@@ -225,12 +225,6 @@ public final class SegmentationMetrics {
             }
         }
         return new Counts(tp, fp, fn, tn);
-    }
-
-    private static boolean[] mask(Tensor t) {
-        try (Tensor nz = t.ne(0)) {
-            return nz.toBooleanArray();
-        }
     }
 
     private static void checkShapes(String op, Tensor pred, Tensor target) {

@@ -1,7 +1,6 @@
 package org.vesalius.medical.nifti;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,17 +8,18 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vesalius.io.AtomicFile;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.medical.StoredArray;
 import org.vesalius.medical.Voxels;
 import org.vesalius.tensor.DType;
+import org.vesalius.tensor.Scope;
 import org.vesalius.tensor.Tensor;
 
 /**
@@ -474,7 +474,7 @@ public final class Nifti {
      * {@code .gz}, little endian. The datatype follows the tensor: float32 (also for float16/bfloat16),
      * float64, int32, int64, uint8 (also bool). Dimensions are (X, Y, Z[, C]); sform and qform are both
      * set from {@link MedicalImage#affine()} with codes from the metadata ({@code sform_code},
-     * {@code qform_code}) or 1 (scanner). The file appears atomically (temp file, then move).
+     * {@code qform_code}) or 1 (scanner). The file appears atomically ({@link AtomicFile}).
      */
     public static void write(MedicalImage image, Path path) throws IOException {
         int[] size = image.size();
@@ -533,19 +533,26 @@ public final class Nifti {
         h.voxOffset = version == 1 ? 352 : 544;
         byte[] header = encode(h);
         byte[] voxels = voxelBytes(data, cast, type.stored().byteSize());
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-        try {
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                 OutputStream out = path.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw) {
-                out.write(header);
-                out.write(new byte[4]);
-                out.write(voxels);
+        byte[] payload;
+        if (path.getFileName().toString().endsWith(".gz")) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(header.length + voxels.length / 2);
+            try (OutputStream gz = new GZIPOutputStream(bytes, 1 << 16)) {
+                gz.write(header);
+                gz.write(new byte[4]);
+                gz.write(voxels);
             }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+            payload = bytes.toByteArray();
+        } else {
+            payload = new byte[header.length + 4 + voxels.length];
+            System.arraycopy(header, 0, payload, 0, header.length);
+            System.arraycopy(voxels, 0, payload, header.length + 4, voxels.length);
         }
+        AtomicFile.write(path, ch -> {
+            ByteBuffer buf = ByteBuffer.wrap(payload);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        });
     }
 
     private static int code(MedicalImage image, String key) {
@@ -554,7 +561,10 @@ public final class Nifti {
     }
 
     private static byte[] voxelBytes(Tensor data, DType cast, int width) {
-        try (Tensor t = data.to(cast).contiguous()) {
+        // a scope, not try-with-resources: to() and contiguous() return the image's own tensor when
+        // nothing needs converting, and that one belongs to the caller
+        try (Scope scope = Scope.open()) {
+            Tensor t = data.to(cast).contiguous();
             int n = t.numel();
             ByteBuffer bb = ByteBuffer.allocate(n * width).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             switch (cast) {

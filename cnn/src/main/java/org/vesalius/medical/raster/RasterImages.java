@@ -5,10 +5,8 @@ import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
@@ -20,6 +18,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import org.vesalius.io.AtomicFile;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
@@ -163,10 +162,9 @@ public final class RasterImages {
             }
             r.setPixels(0, y, w, 1, row);
         }
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp); ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
+        AtomicFile.write(path, ch -> {
+            // closing the image stream flushes it but leaves AtomicFile's channel open, as AtomicFile needs
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(Channels.newOutputStream(ch))) {
                 ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
                 try {
                     writer.setOutput(out);
@@ -180,9 +178,6 @@ public final class RasterImages {
                     writer.dispose();
                 }
             }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

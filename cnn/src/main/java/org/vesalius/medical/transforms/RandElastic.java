@@ -56,6 +56,7 @@ public final class RandElastic extends ResamplingTransform {
         int[] n = reference.size();
         int voxels = n[0] * n[1] * n[2];
         double[][] disp = new double[3][];
+        double[] kernel = gaussian(sigma);
         for (int a = 0; a < dims; a++) {
             double[] u;
             try (Tensor noise = Tensor.rand(DType.FLOAT64, Device.CPU, generator, voxels)) {
@@ -64,7 +65,6 @@ public final class RandElastic extends ResamplingTransform {
             for (int v = 0; v < voxels; v++) {
                 u[v] = 2 * u[v] - 1;
             }
-            double[] kernel = gaussian(sigma);
             for (int axis = 0; axis < dims; axis++) {
                 u = smooth(u, n, axis, kernel);
             }

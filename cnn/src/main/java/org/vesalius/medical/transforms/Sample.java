@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.vesalius.medical.MedicalImage;
+import org.vesalius.tensor.Scope;
 import org.vesalius.tensor.Tensor;
 
 /**
@@ -204,8 +205,11 @@ public final class Sample implements AutoCloseable {
         if (!t.dtype().isFloatingPoint()) {
             return;
         }
-        for (double v : t.toDoubleArray()) {
-            if (v != Math.rint(v)) {
+        // on the tensor, without a host copy of the whole label (SliceDataset checks every slice it serves)
+        try (Scope s = Scope.open()) {
+            Tensor bad = t.ne(t.round());
+            if (bad.any().item() != 0) {
+                double v = t.maskedSelect(bad).narrow(0, 0, 1).item();
                 throw new IllegalArgumentException("Sample: label '" + key + "' has a non-integer value " + v
                         + "; a label holds class ids (add a soft mask or probability map as Kind.IMAGE)");
             }

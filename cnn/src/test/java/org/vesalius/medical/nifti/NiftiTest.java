@@ -2,6 +2,7 @@ package org.vesalius.medical.nifti;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,8 @@ class NiftiTest {
     private static void write(String name, Path p) throws IOException {
         try (MedicalImage img = sample(name)) {
             Nifti.write(img, p, name.contains("_v2") ? 2 : 1);
+            // writing must leave the caller's image open, also when no conversion or copy was needed
+            assertFalse(img.data().isClosed(), name + ": the image's data was closed by write");
         }
     }
 
