@@ -30,11 +30,12 @@ public final class Fixtures {
     public static final String DIR = "golden";
 
     /**
-     * Files in {@link #DIR} written by {@code tools/golden/generate_training.py} for the nn and optim
-     * tests: they hold losses, modules and optimizer runs, not tensor-op cases, so this reader skips them.
+     * Files in {@link #DIR} that hold other tests' fixtures, not tensor-op cases, so this reader skips
+     * them: losses, modules and optimizer runs ({@code tools/golden/generate_training.py}) and the
+     * autograd engine's accumulation cases ({@code tools/golden/generate_autograd.py}).
      */
     public static final java.util.Set<String> TRAINING_FILES = java.util.Set.of("losses.json", "modules.json",
-            "optimizers.json");
+            "optimizers.json", "autograd.json");
 
     private static List<FixtureCase> cache;
 

@@ -63,8 +63,8 @@ class ErrorMessagesTest {
         assertEquals("backward: trying to backward through the graph a second time (at sumBackward); its saved "
                         + "tensors were freed. Pass retainGraph=true to the first backward if you need to run it twice.",
                 message(IllegalStateException.class, y::backward));
-        assertEquals("add_: in-place op on a tensor that requires grad (shape [2]); run it under NoGrad "
-                        + "(as optimizers do) or use the out-of-place op",
+        assertEquals("add_: a leaf tensor that requires grad (shape [2]) is being used in an in-place operation; "
+                        + "run the write under NoGrad (as optimizers and initializers do) or use the out-of-place op",
                 message(IllegalStateException.class, () -> x.add_(Tensor.ones(2))));
     }
 

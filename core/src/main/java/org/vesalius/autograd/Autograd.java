@@ -130,6 +130,7 @@ public final class Autograd {
                             + "(at " + node + "); its saved tensors were freed. Pass retainGraph=true to the first "
                             + "backward if you need to run it twice.");
                 }
+                node.checkSaved();
                 Tensor[] inputs = node.inputs();
                 Tensor[] gi = node.backward().apply(g);
                 for (int i = 0; i < inputs.length; i++) {

@@ -1,6 +1,7 @@
 package org.vesalius.backend;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.vesalius.tensor.Device;
 
 /**
@@ -9,9 +10,14 @@ import org.vesalius.tensor.Device;
  * <p>Reference counted: every tensor that views the block holds one reference, and the block goes
  * back to its backend when the last one is released. Backends also register a GC cleaner as a
  * safety net for tensors that are never closed.
+ *
+ * <p>Carries the version counter that autograd uses, as PyTorch's tensors do: every in-place write
+ * through any tensor viewing this memory (its views and {@code detach()}ed aliases included) bumps
+ * it, and a backward pass refuses to use a saved tensor whose storage moved on since it was saved.
  */
 public abstract class Storage {
     private final AtomicInteger refs = new AtomicInteger();
+    private final AtomicLong version = new AtomicLong();
 
     /** The backend that owns this memory and runs kernels on it. */
     public abstract Backend backend();
@@ -38,6 +44,20 @@ public abstract class Storage {
         } else if (left < 0) {
             throw new IllegalStateException("Storage released more often than retained");
         }
+    }
+
+    /** How many in-place writes this memory has seen (autograd's version counter). */
+    public final long version() {
+        return version.get();
+    }
+
+    /**
+     * Records an in-place write. Tensor-level in-place ops do this themselves; code that writes into
+     * an existing tensor through a {@link Backend} kernel directly (an optimizer step, a loader)
+     * calls it so that autograd notices.
+     */
+    public final void bumpVersion() {
+        version.incrementAndGet();
     }
 
     /** Number of tensors viewing this storage. */

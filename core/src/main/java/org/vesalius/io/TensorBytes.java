@@ -97,6 +97,7 @@ final class TensorBytes {
                 part.close();
             }
         }
+        dst.storage().bumpVersion();
     }
 
     private static void encode(Object array, int len, ByteBuffer buf) {

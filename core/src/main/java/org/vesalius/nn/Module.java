@@ -552,8 +552,16 @@ public abstract class Module implements AutoCloseable {
 
     /** Clears the gradient of every parameter (sets it to null and frees it). */
     public void zeroGrad() {
+        zeroGrad(true);
+    }
+
+    /**
+     * PyTorch's {@code zero_grad(set_to_none)}: {@code false} keeps each gradient tensor and fills it
+     * with zeros in place ({@link Tensor#zeroGrad(boolean)}).
+     */
+    public void zeroGrad(boolean setToNone) {
         for (Tensor p : parameters()) {
-            p.zeroGrad();
+            p.zeroGrad(setToNone);
         }
     }
 

@@ -89,6 +89,12 @@ public class Adam extends Optimizer {
         Tensor max = amsgrad ? stateTensor(st, "maxExpAvgSq", () -> Tensor.zerosLike(p)) : null;
         if (p.backend().adamStep(p, grad, expAvg, expAvgSq, max, g.lr(), beta1, beta2, eps, weightDecay, decoupled,
                 st.step())) {
+            // the fused kernel wrote in place behind the tensor API: tell autograd, as add_ would
+            for (Tensor t : new Tensor[] {p, expAvg, expAvgSq, max}) {
+                if (t != null) {
+                    t.storage().bumpVersion();
+                }
+            }
             return;
         }
         Tensor d = grad;

@@ -221,9 +221,17 @@ public abstract class Optimizer implements AutoCloseable {
 
     /** Clears every parameter's gradient (sets it to null and frees it, PyTorch's {@code set_to_none}). */
     public void zeroGrad() {
+        zeroGrad(true);
+    }
+
+    /**
+     * PyTorch's {@code zero_grad(set_to_none)}: {@code false} keeps each gradient tensor and fills it
+     * with zeros in place ({@link Tensor#zeroGrad(boolean)}).
+     */
+    public void zeroGrad(boolean setToNone) {
         for (ParamGroup g : groups) {
             for (Tensor p : g.params()) {
-                p.zeroGrad();
+                p.zeroGrad(setToNone);
             }
         }
     }

@@ -82,6 +82,11 @@ public class SGD extends Optimizer {
             }
         }
         if (p.backend().sgdStep(p, grad, buf, g.lr(), momentum, dampening, weightDecay, nesterov, first)) {
+            // the fused kernel wrote in place behind the tensor API: tell autograd, as add_ would
+            p.storage().bumpVersion();
+            if (buf != null) {
+                buf.storage().bumpVersion();
+            }
             return;
         }
         Tensor d = weightDecay != 0 ? grad.add(p, weightDecay) : grad;

@@ -16,7 +16,7 @@ final class Conversion {
         out.backend().copy(x, out);
         if (x.requiresGrad() && dtype.isFloatingPoint()) {
             DType from = x.dtype;
-            out.record("to", g -> new Tensor[] {g.to(from)}, x);
+            out.record("to", Saved.NONE, g -> new Tensor[] {g.to(from)}, x);
         }
         return out;
     }
@@ -29,7 +29,7 @@ final class Conversion {
         Tensor out = Creation.empty(x.dtype, device, x.shape);
         copyAcross(x, out);
         Device from = x.device();
-        return out.record("to", g -> new Tensor[] {g.to(from)}, x);
+        return out.record("to", Saved.NONE, g -> new Tensor[] {g.to(from)}, x);
     }
 
     /** Copies between tensors of one shape on any devices; the non-host backend moves the bytes. */

@@ -124,7 +124,7 @@ final class Convolution {
         }
         Tensor out = Creation.empty(x.dtype, x.device(), outShape);
         out.backend().convForward(x, w, b, out, p);
-        return out.record(op, g -> forwardGrad(op, g, x, w, b, p), x, w, b);
+        return out.record(op, Saved.of(x, w), g -> forwardGrad(op, g, x, w, b, p), x, w, b);
     }
 
     private static Tensor[] forwardGrad(String op, Tensor g, Tensor x, Tensor w, Tensor b, ConvParams p) {
@@ -163,7 +163,7 @@ final class Convolution {
         Tensor gx = Creation.empty(gy.dtype, gy.device(), xShape);
         gx.backend().convBackwardData(gy, w, gx, p);
         // sum(gx * G) = sum(gy * conv(G, w)): linear in gy and in w
-        return gx.record(op, gg -> new Tensor[] {
+        return gx.record(op, Saved.of(gy, w), gg -> new Tensor[] {
             gy.requiresGrad() ? forward(op + "Grad", gg, w, null, p) : null,
             w.requiresGrad() ? weightGrad(op + "WeightGrad", gg, gy, p, w.shape) : null}, gy, w);
     }
@@ -173,7 +173,7 @@ final class Convolution {
         Tensor gw = Creation.empty(gy.dtype, gy.device(), wShape);
         gw.backend().convBackwardWeights(x, gy, gw, null, p);
         // sum(gw * H) = sum(gy * conv(x, H)): linear in x and in gy
-        return gw.record(op, h -> new Tensor[] {
+        return gw.record(op, Saved.of(x, gy), h -> new Tensor[] {
             x.requiresGrad() ? inputGrad(op + "InputGrad", gy, h, p, x.shape) : null,
             gy.requiresGrad() ? forward(op + "Grad", x, h, null, p) : null}, x, gy);
     }

@@ -45,25 +45,25 @@ final class Elementwise {
         int[] bs = y.shape;
         switch (op) {
             case ADD:
-                return out.record(name, g -> new Tensor[] {Reductions.sumTo(g, as), Reductions.sumTo(g, bs)}, x, y);
+                return out.record(name, Saved.NONE, g -> new Tensor[] {Reductions.sumTo(g, as), Reductions.sumTo(g, bs)}, x, y);
             case SUB:
-                return out.record(name, g -> new Tensor[] {Reductions.sumTo(g, as), Reductions.sumTo(g.neg(), bs)}, x, y);
+                return out.record(name, Saved.NONE, g -> new Tensor[] {Reductions.sumTo(g, as), Reductions.sumTo(g.neg(), bs)}, x, y);
             case MUL:
-                return out.record(name, g -> new Tensor[] {
+                return out.record(name, Saved.of(x, y), g -> new Tensor[] {
                         x.requiresGrad() ? Reductions.sumTo(g.mul(y), as) : null,
                         y.requiresGrad() ? Reductions.sumTo(g.mul(x), bs) : null}, x, y);
             case DIV:
-                return out.record(name, g -> new Tensor[] {
+                return out.record(name, Saved.of(x, y), g -> new Tensor[] {
                         x.requiresGrad() ? Reductions.sumTo(g.div(y), as) : null,
                         y.requiresGrad() ? Reductions.sumTo(g.neg().mul(x).div(y.mul(y)), bs) : null}, x, y);
             case POW:
-                return out.record(name, g -> new Tensor[] {
+                return out.record(name, Saved.of(x, y), g -> new Tensor[] {
                         x.requiresGrad() ? Reductions.sumTo(g.mul(y).mul(x.pow(y.sub(1))), as) : null,
                         y.requiresGrad() ? Reductions.sumTo(powExponentGrad(g, x, y), bs) : null}, x, y);
             case MAXIMUM:
             case MINIMUM: {
                 boolean max = op == BinaryOp.MAXIMUM;
-                return out.record(name, g -> {
+                return out.record(name, Saved.of(x, y), g -> {
                     // ties split the gradient in half, as PyTorch
                     Tensor tie = x.eq(y);
                     Tensor aWins = max ? x.gt(y) : x.lt(y);
@@ -75,13 +75,13 @@ final class Elementwise {
                 }, x, y);
             }
             case ATAN2:
-                return out.record(name, g -> {
+                return out.record(name, Saved.of(x, y), g -> {
                     Tensor den = x.square().add(y.square());
                     return new Tensor[] {Reductions.sumTo(g.mul(y).div(den), as),
                         Reductions.sumTo(g.neg().mul(x).div(den), bs)};
                 }, x, y);
             case REMAINDER:
-                return out.record(name, g -> new Tensor[] {Reductions.sumTo(g, as),
+                return out.record(name, Saved.of(x, y), g -> new Tensor[] {Reductions.sumTo(g, as),
                     Reductions.sumTo(g.neg().mul(x.floorDivide(y)), bs)}, x, y);
             default:
                 return out;
@@ -177,7 +177,19 @@ final class Elementwise {
         if (!outType.isFloatingPoint() || !x.dtype.isFloatingPoint()) {
             return out;
         }
-        return out.record(name, g -> new Tensor[] {unaryGrad(op, g, in, out, p1, p2)}, in);
+        return out.record(name, unarySaved(op, in, out), g -> new Tensor[] {unaryGrad(op, g, in, out, p1, p2)}, in);
+    }
+
+    /** What {@link #unaryGrad} reads for each op: the input, the output, or only the incoming gradient. */
+    private static Tensor[] unarySaved(UnaryOp op, Tensor x, Tensor y) {
+        switch (op) {
+            case NEG: case SIGN: case FLOOR: case CEIL: case ROUND: case TRUNC: case AFFINE:
+                return Saved.NONE;
+            case EXP: case EXPM1: case SQRT: case RSQRT: case TANH: case SIGMOID: case RECIPROCAL: case RPOW_SCALAR:
+                return Saved.of(y);
+            default:
+                return Saved.of(x);
+        }
     }
 
     private static boolean predicate(UnaryOp op) {
@@ -366,7 +378,7 @@ final class Elementwise {
         }
         int[] as = x.shape;
         int[] bs = y.shape;
-        return out.record("where", g -> {
+        return out.record("where", Saved.of(cond), g -> {
             Tensor zero = Tensor.zerosLike(g);
             return new Tensor[] {
                 x.requiresGrad() ? Reductions.sumTo(where(cond, g, zero), as) : null,
@@ -391,18 +403,10 @@ final class Elementwise {
 
     // ------------------------------------------------------------------ in place
 
-    private static void checkInPlace(String op, Tensor self) {
-        self.checkOpen(op);
-        if (GradMode.isEnabled() && self.requiresGrad()) {
-            throw new IllegalStateException(op + ": in-place op on a tensor that requires grad (shape "
-                    + Shapes.str(self.shape) + "); run it under NoGrad (as optimizers do) or use the out-of-place op");
-        }
-    }
-
     static Tensor inPlace(BinaryOp op, Tensor self, Tensor other) {
         String name = opName(op) + "_";
-        checkInPlace(name, self);
         other.checkOpen(name);
+        InPlace.check(name, self, other);
         checkSameDevice(name, self, other);
         int[] shape = Shapes.broadcast(name, self.shape, other.shape);
         if (!Arrays.equals(shape, self.shape)) {
@@ -412,26 +416,26 @@ final class Elementwise {
         if (op == BinaryOp.DIV && !self.dtype.isFloatingPoint()) {
             throw new IllegalArgumentException(name + ": true division of an integer tensor in place; use div() for a float result");
         }
-        Tensor o = broadcastTo(other.to(self.dtype), shape);
+        Tensor o = InPlace.readable(self, broadcastTo(other.to(self.dtype), shape));
         self.backend().binary(op, self, o, self, 0, 0);
-        return self;
+        return InPlace.written(self);
     }
 
-    static Tensor affineInPlace(Tensor self, double scale, double shift) {
-        checkInPlace("affine_", self);
+    static Tensor affineInPlace(Tensor self, double scale, double shift, String name) {
+        InPlace.check(name, self);
         self.backend().unary(UnaryOp.AFFINE, self, self, scale, shift);
-        return self;
+        return InPlace.written(self);
     }
 
     static Tensor unaryInPlace(UnaryOp op, Tensor self, double p1, double p2) {
-        checkInPlace(unaryName(op) + "_", self);
+        InPlace.check(unaryName(op) + "_", self);
         self.backend().unary(op, self, self, p1, p2);
-        return self;
+        return InPlace.written(self);
     }
 
     static Tensor fillInPlace(Tensor self, double value) {
-        checkInPlace("fill_", self);
+        InPlace.check("fill_", self);
         self.backend().fill(self, value);
-        return self;
+        return InPlace.written(self);
     }
 }

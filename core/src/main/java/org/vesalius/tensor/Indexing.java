@@ -46,14 +46,14 @@ final class Indexing {
             return out;
         }
         int[] inShape = x.shape;
-        return out.record("gather", g -> new Tensor[] {scatterInto(g, inShape, d, index)}, x);
+        return out.record("gather", Saved.of(index), g -> new Tensor[] {scatterInto(g, inShape, d, index)}, x);
     }
 
     /** Zeros of {@code shape} with {@code src} added at {@code index} along {@code d}; adjoint of gather. */
     static Tensor scatterInto(Tensor src, int[] shape, int d, Tensor index) {
         Tensor out = Creation.full(src.dtype, src.device(), 0, shape);
         out.backend().scatter(out, d, index, src, true);
-        return out.record("gatherBackward", gg -> new Tensor[] {gather(gg, d, index)}, src);
+        return out.record("gatherBackward", Saved.of(index), gg -> new Tensor[] {gather(gg, d, index)}, src);
     }
 
     static Tensor scatter(Tensor x, int dim, Tensor indexIn, Tensor src, boolean accumulate) {
@@ -80,7 +80,7 @@ final class Indexing {
         if (!x.dtype.isFloatingPoint()) {
             return out;
         }
-        return out.record(op, g -> {
+        return out.record(op, Saved.of(index), g -> {
             Tensor gx;
             if (accumulate) {
                 gx = g;
@@ -138,14 +138,14 @@ final class Indexing {
             return out;
         }
         int[] inShape = x.shape;
-        return out.record("indexSelect", g -> new Tensor[] {indexAddInto(g, inShape, d, index)}, x);
+        return out.record("indexSelect", Saved.of(index), g -> new Tensor[] {indexAddInto(g, inShape, d, index)}, x);
     }
 
     /** Zeros of {@code shape} with rows of {@code src} added at {@code index}; adjoint of indexSelect. */
     static Tensor indexAddInto(Tensor src, int[] shape, int d, Tensor index) {
         Tensor out = Creation.full(src.dtype, src.device(), 0, shape);
         out.backend().indexAdd(out, d, index, src);
-        return out.record("indexSelectBackward", gg -> new Tensor[] {indexSelect(gg, d, index)}, src);
+        return out.record("indexSelectBackward", Saved.of(index), gg -> new Tensor[] {indexSelect(gg, d, index)}, src);
     }
 
     // ------------------------------------------------------------------ masks and x[idx]

@@ -95,7 +95,7 @@ final class Joining {
         if (!dt.isFloatingPoint()) {
             return out;
         }
-        return out.record("cat", g -> {
+        return out.record("cat", Saved.NONE, g -> {
             Tensor[] grads = new Tensor[in.length];
             for (int i = 0; i < in.length; i++) {
                 Tensor t = in[i];
@@ -299,7 +299,7 @@ final class Joining {
                 return out;
             }
             int[] inShape = x.shape;
-            return out.record("pad", g -> new Tensor[] {Creation.full(g.dtype, g.device(), 0, inShape)}, x);
+            return out.record("pad", Saved.NONE, g -> new Tensor[] {Creation.full(g.dtype, g.device(), 0, inShape)}, x);
         }
         return transfer(x, outShape, srcRegion, dstRegion, value, "pad");
     }
@@ -331,7 +331,7 @@ final class Joining {
             return out;
         }
         int[] srcShape = src.shape;
-        return out.record(op, g -> new Tensor[] {transfer(g, srcShape, dstRegion, srcRegion, 0, op + "Backward")}, src);
+        return out.record(op, Saved.NONE, g -> new Tensor[] {transfer(g, srcShape, dstRegion, srcRegion, 0, op + "Backward")}, src);
     }
 
     /** Writes {@code src} into {@code region(dst)} with the backend's strided copy (no recording). */

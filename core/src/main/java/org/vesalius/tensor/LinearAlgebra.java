@@ -105,7 +105,7 @@ final class LinearAlgebra {
                 y.add_(b);
             }
         }
-        return y.record("linear", g -> linearGrad(g, x, w, b), x, w, b);
+        return y.record("linear", Saved.of(x, w), g -> linearGrad(g, x, w, b), x, w, b);
     }
 
     /**
@@ -157,7 +157,7 @@ final class LinearAlgebra {
         out.backend().matmul(Elementwise.broadcastTo(a, aShape), Elementwise.broadcastTo(b, bShape), out);
         int[] as = a.shape;
         int[] bs = b.shape;
-        return out.record(op, g -> new Tensor[] {
+        return out.record(op, Saved.of(a, b), g -> new Tensor[] {
             a.requiresGrad() ? Reductions.sumTo(g.matmul(b.mT()), as) : null,
             b.requiresGrad() ? Reductions.sumTo(a.mT().matmul(g), bs) : null}, a, b);
     }

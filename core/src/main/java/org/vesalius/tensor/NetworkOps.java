@@ -118,7 +118,7 @@ final class NetworkOps {
         Tensor out = rows.reshape(outShape);
         int padRow = pad;
         int[] weightShape = weight.shape;
-        return out.record(op, g -> {
+        return out.record(op, Saved.of(flat), g -> {
             Tensor g2 = g.reshape(n, d);
             if (padRow >= 0) {
                 // the padding row is a fixed vector: it gets no gradient
@@ -257,7 +257,7 @@ final class NetworkOps {
         Tensor y = Creation.empty(xc.dtype, xc.device(), shape);
         y.backend().interpolate(xc, mode, align, scales, y);
         int[] inShape = xc.shape;
-        return y.record("interpolate", g -> new Tensor[] {interpolateBackward(g.contiguous(), mode, align, scales,
+        return y.record("interpolate", Saved.NONE, g -> new Tensor[] {interpolateBackward(g.contiguous(), mode, align, scales,
                 inShape)}, xc);
     }
 
@@ -266,7 +266,7 @@ final class NetworkOps {
         Tensor gi = Creation.empty(gc.dtype, gc.device(), inShape);
         gi.backend().interpolateBackward(gc, mode, align, scales, gi);
         int[] outShape = gc.shape;
-        return gi.record("interpolateBackward", gg -> new Tensor[] {interpolateRaw(gg.contiguous(), mode, align, scales,
+        return gi.record("interpolateBackward", Saved.NONE, gg -> new Tensor[] {interpolateRaw(gg.contiguous(), mode, align, scales,
                 outShape)}, gc);
     }
 }

@@ -110,7 +110,11 @@ final class Normalization {
         Tensor mean = Creation.empty(x.dtype, x.device(), c);
         Tensor invStd = Creation.empty(x.dtype, x.device(), c);
         out.backend().batchNorm(xc, w, b, runningMean, runningVar, training, momentum, eps, out, mean, invStd);
-        return out.record(op, g -> batchNormGrad(g, xc, w, mean, invStd, training, eps), xc, w, b);
+        if (training && runningMean != null) {
+            InPlace.written(runningMean);
+            InPlace.written(runningVar);
+        }
+        return out.record(op, Saved.of(xc, w, mean, invStd), g -> batchNormGrad(g, xc, w, mean, invStd, training, eps), xc, w, b);
     }
 
     private static Tensor[] batchNormGrad(Tensor g, Tensor x, Tensor w, Tensor mean, Tensor invStd, boolean training,
@@ -167,7 +171,7 @@ final class Normalization {
         Tensor mean = Creation.empty(x.dtype, x.device(), rows);
         Tensor invStd = Creation.empty(x.dtype, x.device(), rows);
         out.backend().layerNorm(xc, k, w, b, eps, out, mean, invStd);
-        return out.record(op, g -> layerNormGrad(g, xc, k, normalizedShape, w, mean, invStd, eps), xc, w, b);
+        return out.record(op, Saved.of(xc, w, mean, invStd), g -> layerNormGrad(g, xc, k, normalizedShape, w, mean, invStd, eps), xc, w, b);
     }
 
     private static Tensor[] layerNormGrad(Tensor g, Tensor x, int k, int[] normalizedShape, Tensor w, Tensor mean,
@@ -220,7 +224,7 @@ final class Normalization {
         Tensor mean = Creation.empty(x.dtype, x.device(), n, groups);
         Tensor invStd = Creation.empty(x.dtype, x.device(), n, groups);
         out.backend().groupNorm(xc, groups, w, b, eps, out, mean, invStd);
-        out.record(op, g -> groupNormGrad(g, xc, groups, w, mean, invStd, eps), xc, w, b);
+        out.record(op, Saved.of(xc, w, mean, invStd), g -> groupNormGrad(g, xc, groups, w, mean, invStd, eps), xc, w, b);
         return new Tensor[] {out, mean, invStd};
     }
 

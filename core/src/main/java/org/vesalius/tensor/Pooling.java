@@ -152,7 +152,7 @@ final class Pooling {
         y.backend().maxPool(xc, new PoolParams(k, s, p, d, true, 0), y, idx);
         if (idx != null) {
             int[] inShape = xc.shape;
-            y.record(op, g -> new Tensor[] {maxPoolBackward(g, idx, inShape)}, xc);
+            y.record(op, Saved.of(idx), g -> new Tensor[] {maxPoolBackward(g, idx, inShape)}, xc);
         }
         boolean added = xb != x;
         return new ValuesIndices(unbatch(y, added), idx == null ? null : unbatch(idx, added));
@@ -169,7 +169,7 @@ final class Pooling {
         Tensor idx = Creation.empty(DType.INT64, x.device(), shape);
         y.backend().adaptiveMaxPool(xc, y, idx);
         int[] inShape = xc.shape;
-        y.record(op, g -> new Tensor[] {maxPoolBackward(g, idx, inShape)}, xc);
+        y.record(op, Saved.of(idx), g -> new Tensor[] {maxPoolBackward(g, idx, inShape)}, xc);
         boolean added = xb != x;
         return new ValuesIndices(unbatch(y, added), returnIndices ? unbatch(idx, added) : null);
     }
@@ -182,7 +182,7 @@ final class Pooling {
         Tensor gc = g.contiguous();
         Tensor gi = Creation.empty(g.dtype, g.device(), inShape);
         gi.backend().maxPoolBackward(gc, idx, gi);
-        return gi.record("maxPoolBackward", gg -> new Tensor[] {gatherPlanes(gg, idx)}, gc);
+        return gi.record("maxPoolBackward", Saved.of(idx), gg -> new Tensor[] {gatherPlanes(gg, idx)}, gc);
     }
 
     /** {@code out[b, c, o] = gg[b, c, idx[b, c, o]]} over flattened planes. */
@@ -218,14 +218,14 @@ final class Pooling {
         Tensor y = Creation.empty(xc.dtype, xc.device(), shape);
         y.backend().avgPool(xc, params, y);
         int[] inShape = xc.shape;
-        return y.record(op, g -> new Tensor[] {avgPoolBackward(op, g.contiguous(), params, inShape)}, xc);
+        return y.record(op, Saved.NONE, g -> new Tensor[] {avgPoolBackward(op, g.contiguous(), params, inShape)}, xc);
     }
 
     private static Tensor avgPoolBackward(String op, Tensor gc, PoolParams params, int[] inShape) {
         Tensor gi = Creation.empty(gc.dtype, gc.device(), inShape);
         gi.backend().avgPoolBackward(gc, params, gi);
         int[] outShape = gc.shape;
-        return gi.record(op + "Backward", gg -> new Tensor[] {avgPoolRaw(op, gg.contiguous(), params, outShape)}, gc);
+        return gi.record(op + "Backward", Saved.NONE, gg -> new Tensor[] {avgPoolRaw(op, gg.contiguous(), params, outShape)}, gc);
     }
 
     // ------------------------------------------------------------------ adaptive average pooling
@@ -252,13 +252,13 @@ final class Pooling {
         Tensor y = Creation.empty(xc.dtype, xc.device(), shape);
         y.backend().adaptiveAvgPool(xc, y);
         int[] inShape = xc.shape;
-        return y.record(op, g -> new Tensor[] {adaptiveAvgBackward(op, g.contiguous(), inShape)}, xc);
+        return y.record(op, Saved.NONE, g -> new Tensor[] {adaptiveAvgBackward(op, g.contiguous(), inShape)}, xc);
     }
 
     private static Tensor adaptiveAvgBackward(String op, Tensor gc, int[] inShape) {
         Tensor gi = Creation.empty(gc.dtype, gc.device(), inShape);
         gi.backend().adaptiveAvgPoolBackward(gc, gi);
         int[] outShape = gc.shape;
-        return gi.record(op + "Backward", gg -> new Tensor[] {adaptiveAvgRaw(op, gg.contiguous(), outShape)}, gc);
+        return gi.record(op + "Backward", Saved.NONE, gg -> new Tensor[] {adaptiveAvgRaw(op, gg.contiguous(), outShape)}, gc);
     }
 }

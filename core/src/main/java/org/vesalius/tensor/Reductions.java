@@ -35,7 +35,7 @@ final class Reductions {
         }
         int[] inShape = x.shape;
         int[] keepShape = Shapes.keepDimShape(x.shape, dims);
-        return out.record("sum", g -> new Tensor[] {g.reshape(keepShape).expand(inShape)}, x);
+        return out.record("sum", Saved.NONE, g -> new Tensor[] {g.reshape(keepShape).expand(inShape)}, x);
     }
 
     static Tensor mean(Tensor x, int[] dimsIn, boolean keepDim) {
@@ -77,7 +77,7 @@ final class Reductions {
         }
         int[] inShape = x.shape;
         int[] keepShape = Shapes.keepDimShape(x.shape, dims);
-        return out.record("prod", g -> {
+        return out.record("prod", Saved.of(x), g -> {
             // Exact with zeros: the product of the others is p'/x without zeros, p' at the single
             // zero, and 0 elsewhere when the slice has a zero (p' = product of the nonzero values).
             Tensor isZero = x.eq(0);
@@ -105,7 +105,7 @@ final class Reductions {
             return out;
         }
         int[] keepShape = Shapes.keepDimShape(x.shape, dims);
-        return out.record(name, g -> {
+        return out.record(name, Saved.of(x, keep), g -> {
             Tensor mask = x.eq(keep).to(x.dtype);
             Tensor count = sum(mask, dims, true);
             return new Tensor[] {g.reshape(keepShape).mul(mask).div(count)};
@@ -129,9 +129,9 @@ final class Reductions {
         Tensor i = finish(indices, x.shape, dims, keepDim);
         if (x.dtype.isFloatingPoint() && rank > 0) {
             int[] inShape = x.shape;
-            v.record(name, g -> new Tensor[] {Indexing.scatterInto(g.reshape(keepShape), inShape, d, indices)}, x);
+            v.record(name, Saved.of(indices), g -> new Tensor[] {Indexing.scatterInto(g.reshape(keepShape), inShape, d, indices)}, x);
         } else if (x.dtype.isFloatingPoint()) {
-            v = v.record(name, g -> new Tensor[] {g}, x);
+            v = v.record(name, Saved.NONE, g -> new Tensor[] {g}, x);
         }
         return new ValuesIndices(v, i);
     }
@@ -184,7 +184,7 @@ final class Reductions {
             return out;
         }
         // d/dx_j of sum_{i>=j} g_i: the reversed cumulative sum of g
-        return out.record("cumsum", g -> new Tensor[] {g.sum(d, true).sub(g.cumsum(d)).add(g)}, x);
+        return out.record("cumsum", Saved.NONE, g -> new Tensor[] {g.sum(d, true).sub(g.cumsum(d)).add(g)}, x);
     }
 
     static Tensor allAny(Tensor x, int[] dimsIn, boolean keepDim, boolean all) {
@@ -203,7 +203,7 @@ final class Reductions {
         int d = x.dim() == 0 ? 0 : Shapes.dim(name, dimIn, x.dim());
         Tensor out = Creation.empty(x.dtype, x.device(), x.shape);
         out.backend().softmax(x, d, log, out);
-        return out.record(name, g -> new Tensor[] {softmaxGrad(g, out, d, log)}, x);
+        return out.record(name, Saved.of(out), g -> new Tensor[] {softmaxGrad(g, out, d, log)}, x);
     }
 
     private static Tensor softmaxGrad(Tensor g, Tensor y, int d, boolean log) {

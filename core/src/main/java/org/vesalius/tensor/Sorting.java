@@ -50,9 +50,9 @@ final class Sorting {
         }
         int[] inShape = x.shape;
         if (x.dim() == 0) {
-            return values.record(name, g -> new Tensor[] {g}, x);
+            return values.record(name, Saved.NONE, g -> new Tensor[] {g}, x);
         }
-        return values.record(name, g -> new Tensor[] {Indexing.scatterInto(g, inShape, d, indices)}, x);
+        return values.record(name, Saved.of(indices), g -> new Tensor[] {Indexing.scatterInto(g, inShape, d, indices)}, x);
     }
 
     /** A random permutation of 0..n-1 (int64), Fisher-Yates on the host with {@code gen}'s stream. */

@@ -24,6 +24,16 @@ import org.vesalius.backend.UnaryOp;
  * names them.
  */
 public final class Tensor implements AutoCloseable {
+    private static final java.lang.invoke.VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Tensor.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final Storage storage;
     final DType dtype;
     final int[] shape;
@@ -35,7 +45,9 @@ public final class Tensor implements AutoCloseable {
     private Tensor grad;
     Node gradFn;
     Scope scope;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The tensor this one is a view of (the root of a chain of views), or {@code null}. */
+    Tensor base;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset) {
         this.storage = storage;
@@ -143,20 +155,27 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * Replaces the gradient ({@code x.grad = g} in PyTorch); {@code null} clears it. The tensor takes
-     * ownership: it leaves any scope and is closed when replaced again.
+     * ownership: it leaves any scope and is closed when replaced again, unless it is part of a
+     * recorded graph (a gradient made with {@code createGraph}): then it goes back to the current
+     * {@link Scope} (or to the GC cleaner when none is open), because the graph may still read it.
      */
     public void setGrad(Tensor g) {
         if (g != null && !Arrays.equals(g.shape, shape)) {
             throw new IllegalArgumentException("setGrad: gradient shape " + Shapes.str(g.shape)
                     + " does not match tensor shape " + Shapes.str(shape));
         }
-        if (grad != null && grad != g) {
-            grad.close();
-        }
+        Tensor old = grad;
         if (g != null) {
             Scope.detach(g);
         }
         grad = g;
+        if (old != null && old != g) {
+            if (old.requiresGrad) {
+                Scope.register(old);
+            } else {
+                old.close();
+            }
+        }
     }
 
     /** The node that produced this tensor, or {@code null} for a leaf. */
@@ -184,28 +203,29 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * Adds {@code g} to {@link #grad()}. Called by the engine; with {@code createGraph} the sum stays
-     * in the graph (for gradient penalties), otherwise it is a detached copy owned by this tensor.
+     * Adds {@code g} to {@link #grad()}. Called by the engine; {@code g} may be shared with other
+     * tensors, so the gradient stored is always a tensor of this one's own.
+     *
+     * <p>With {@code createGraph} the accumulation is itself recorded ({@code grad = grad + g}, or a
+     * recorded copy of {@code g} the first time), so higher-order gradients flow through gradients
+     * accumulated over several backward calls, as in PyTorch. Otherwise the gradient is a detached
+     * tensor, added to in place when it already holds one.
      */
     public void accumulateGrad(Tensor g, boolean createGraph) {
         if (createGraph) {
-            setGrad(grad == null ? g : grad.add(g));
-        } else if (grad == null || grad.requiresGrad) {
-            boolean previous = GradMode.set(false);
-            try {
-                // Copy: the engine may hand the same gradient tensor to several inputs.
-                Tensor copy = grad == null ? g.detach().clone() : grad.detach().add(g);
-                setGrad(copy);
-            } finally {
-                GradMode.set(previous);
-            }
-        } else {
-            boolean previous = GradMode.set(false);
-            try {
+            setGrad(grad == null ? g.clone() : grad.add(g));
+            return;
+        }
+        boolean previous = GradMode.set(false);
+        try {
+            if (grad == null || grad.requiresGrad) {
+                // out of place when the old gradient belongs to a graph: the graph may still read it
+                setGrad(grad == null ? g.detach().clone() : grad.detach().add(g));
+            } else {
                 grad.add_(g);
-            } finally {
-                GradMode.set(previous);
             }
+        } finally {
+            GradMode.set(previous);
         }
     }
 
@@ -239,18 +259,42 @@ public final class Tensor implements AutoCloseable {
         setGrad(null);
     }
 
+    /**
+     * PyTorch's {@code zero_grad(set_to_none)}: with {@code true} as {@link #zeroGrad()}; with
+     * {@code false} the gradient tensor stays and is filled with zeros in place (a gradient recorded
+     * with {@code createGraph} is first cut from its graph, as PyTorch's {@code detach_()} does).
+     */
+    public void zeroGrad(boolean setToNone) {
+        if (setToNone || grad == null) {
+            setGrad(null);
+            return;
+        }
+        Tensor g = grad;
+        if (g.requiresGrad) {
+            g.gradFn = null;
+            g.requiresGrad = false;
+        }
+        boolean previous = GradMode.set(false);
+        try {
+            g.zero_();
+        } finally {
+            GradMode.set(previous);
+        }
+    }
+
     // =====================================================================================
     // Lifetime
 
     /** Releases this tensor's hold on its storage (and its gradient). Idempotent. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        // compare-and-set: two threads closing one tensor must release its storage once
+        if (CLOSED.compareAndSet(this, false, true)) {
             gradFn = null;
-            if (grad != null) {
-                grad.close();
-                grad = null;
+            Tensor g = grad;
+            grad = null;
+            if (g != null) {
+                g.close();
             }
             storage.release();
         }
@@ -982,7 +1026,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor add_(double value) {
-        return Elementwise.affineInPlace(this, 1, value);
+        return Elementwise.affineInPlace(this, 1, value, "add_");
     }
 
     public Tensor sub_(Tensor other) {
@@ -994,7 +1038,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor mul_(double value) {
-        return Elementwise.affineInPlace(this, value, 0);
+        return Elementwise.affineInPlace(this, value, 0, "mul_");
     }
 
     public Tensor div_(Tensor other) {
@@ -1002,7 +1046,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor div_(double value) {
-        return Elementwise.affineInPlace(this, 1 / value, 0);
+        return Elementwise.affineInPlace(this, 1 / value, 0, "div_");
     }
 
     public Tensor clamp_(double min, double max) {
@@ -2176,11 +2220,13 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * Attaches an autograd node to this freshly computed output when any input requires grad (and
-     * grad mode is on). Returns this tensor.
+     * grad mode is on). {@code saved} lists every tensor the backward closure reads ({@link Saved}),
+     * whose versions the node records. Returns this tensor.
      */
-    Tensor record(String name, Node.Backward backward, Tensor... inputs) {
+    Tensor record(String name, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
         Node n = Autograd.node(name, backward, inputs);
         if (n != null) {
+            n.save(saved);
             gradFn = n;
             requiresGrad = true;
         }
@@ -2198,7 +2244,9 @@ public final class Tensor implements AutoCloseable {
 
     /** A view of the same storage. */
     Tensor asStrided(int[] newShape, int[] newStrides, int newOffset) {
-        return new Tensor(storage, dtype, newShape, newStrides, newOffset);
+        Tensor v = new Tensor(storage, dtype, newShape, newStrides, newOffset);
+        v.base = base != null ? base : this;
+        return v;
     }
 
     int[] shapeRef() {

@@ -19,7 +19,7 @@ final class Views {
                     + " (at least one dimension spans across two contiguous subspaces); use reshape(...) instead");
         }
         int[] inShape = x.shape;
-        return x.asStrided(shape, strides, x.offset).record("view", g -> new Tensor[] {g.reshape(inShape)}, x);
+        return x.asStrided(shape, strides, x.offset).record("view", Saved.NONE, g -> new Tensor[] {g.reshape(inShape)}, x);
     }
 
     static Tensor reshape(Tensor x, int[] requested) {
@@ -52,7 +52,7 @@ final class Views {
             strides[i] = x.strides[d];
             inverse[d] = i;
         }
-        return x.asStrided(shape, strides, x.offset).record("permute", g -> new Tensor[] {g.permute(inverse)}, x);
+        return x.asStrided(shape, strides, x.offset).record("permute", Saved.NONE, g -> new Tensor[] {g.permute(inverse)}, x);
     }
 
     static Tensor transpose(Tensor x, int dim0, int dim1) {
@@ -100,7 +100,7 @@ final class Views {
             }
         }
         int[] inShape = x.shape;
-        return x.asStrided(shape, strides, x.offset).record("squeeze", g -> new Tensor[] {g.reshape(inShape)}, x);
+        return x.asStrided(shape, strides, x.offset).record("squeeze", Saved.NONE, g -> new Tensor[] {g.reshape(inShape)}, x);
     }
 
     static Tensor unsqueeze(Tensor x, int dim) {
@@ -119,7 +119,7 @@ final class Views {
             }
         }
         int[] inShape = x.shape;
-        return x.asStrided(shape, strides, x.offset).record("unsqueeze", g -> new Tensor[] {g.reshape(inShape)}, x);
+        return x.asStrided(shape, strides, x.offset).record("unsqueeze", Saved.NONE, g -> new Tensor[] {g.reshape(inShape)}, x);
     }
 
     static Tensor expand(Tensor x, int[] target) {
@@ -159,7 +159,7 @@ final class Views {
             return x;
         }
         int[] inShape = x.shape;
-        return x.asStrided(shape, strides, x.offset).record("expand", g -> new Tensor[] {Reductions.sumTo(g, inShape)}, x);
+        return x.asStrided(shape, strides, x.offset).record("expand", Saved.NONE, g -> new Tensor[] {Reductions.sumTo(g, inShape)}, x);
     }
 
     static Tensor flatten(Tensor x, int startDim, int endDim) {
@@ -205,7 +205,7 @@ final class Views {
         final int s0 = start;
         final int e0 = end;
         int[] inShape = x.shape;
-        return x.asStrided(shape, strides, offset).record(op,
+        return x.asStrided(shape, strides, offset).record(op, Saved.NONE,
                 g -> new Tensor[] {embed(g, inShape, t -> t.slice(d, s0, e0, step), op)}, x);
     }
 
@@ -251,7 +251,7 @@ final class Views {
             }
         }
         int[] inShape = x.shape;
-        return x.asStrided(shape, strides, x.offset + i * x.strides[d]).record("select",
+        return x.asStrided(shape, strides, x.offset + i * x.strides[d]).record("select", Saved.NONE,
                 g -> new Tensor[] {embed(g, inShape, t -> t.select(d, i), "select")}, x);
     }
 
@@ -276,7 +276,7 @@ final class Views {
         shape[rank] = size;
         strides[rank] = inner;
         int[] inShape = x.shape;
-        return x.asStrided(shape, strides, x.offset).record("unfold",
+        return x.asStrided(shape, strides, x.offset).record("unfold", Saved.NONE,
                 g -> new Tensor[] {unfoldBackward(g, inShape, d, size, step)}, x);
     }
 
@@ -300,7 +300,7 @@ final class Views {
         } finally {
             GradMode.set(previous);
         }
-        return out.record("unfoldBackward", gg -> new Tensor[] {gg.unfold(d, size, step)}, g);
+        return out.record("unfoldBackward", Saved.NONE, gg -> new Tensor[] {gg.unfold(d, size, step)}, g);
     }
 
     /**
@@ -315,23 +315,19 @@ final class Views {
         } finally {
             GradMode.set(previous);
         }
-        return out.record(op + "Backward", gg -> new Tensor[] {region.apply(gg)}, g);
+        return out.record(op + "Backward", Saved.NONE, gg -> new Tensor[] {region.apply(gg)}, g);
     }
 
     static Tensor copyOf(Tensor x, String op) {
         x.checkOpen(op);
         Tensor out = Creation.empty(x.dtype, x.device(), x.shape);
         out.backend().copy(x, out);
-        return out.record(op, g -> new Tensor[] {g}, x);
+        return out.record(op, Saved.NONE, g -> new Tensor[] {g}, x);
     }
 
     static Tensor copyInto(Tensor dst, Tensor src) {
-        dst.checkOpen("copy_");
         src.checkOpen("copy_");
-        if (GradMode.isEnabled() && (dst.requiresGrad() || src.requiresGrad())) {
-            throw new IllegalStateException("copy_: in-place copy with autograd recording is not supported "
-                    + "(destination or source requires grad); use the source tensor directly, or run under NoGrad");
-        }
+        InPlace.check("copy_", dst, src);
         Tensor s = src;
         if (!Arrays.equals(src.shape, dst.shape)) {
             int[] b = Shapes.broadcast("copy_", src.shape, dst.shape);
@@ -339,9 +335,9 @@ final class Views {
                 throw new IllegalArgumentException("copy_: source of shape " + Shapes.str(src.shape)
                         + " cannot be broadcast to destination shape " + Shapes.str(dst.shape));
             }
-            s = src.expand(dst.shape);
+            s = Elementwise.broadcastTo(src, dst.shape);
         }
-        Conversion.copyAcross(s, dst);
-        return dst;
+        Conversion.copyAcross(InPlace.readable(dst, s), dst);
+        return InPlace.written(dst);
     }
 }
