@@ -24,7 +24,7 @@ class OpCoverageTest {
     /** Public Tensor methods that are not ops, and which suite covers them instead. */
     static final Set<String> NOT_OPS = Set.of(
             // attributes
-            "shape", "size", "dim", "numel", "dtype", "device", "strides", "offset", "storage", "backend",
+            "shape", "size", "dim", "numel", "checkedNumel", "dtype", "device", "strides", "offset", "storage", "backend",
             "isContiguous", "isClosed", "requiresGrad", "grad", "gradFn", "isLeaf", "retainsGrad",
             // autograd API (AutogradEngineTest)
             "requiresGrad_", "retainGrad", "setGrad", "accumulateGrad", "backward", "zeroGrad", "detach",

@@ -40,7 +40,7 @@ class SafetensorsTest {
     /** The raw bits of a contiguous 16-bit float tensor. */
     static short[] bitsOf16(Tensor t) {
         Tensor c = t.contiguous();
-        short[] s = new short[c.numel()];
+        short[] s = new short[c.checkedNumel("bitsOf16")];
         c.backend().read(c, s);
         return s;
     }

@@ -133,7 +133,7 @@ class TorchInteropTest {
 
     /** The elements as the integers of their bit patterns (floats) or values (integers, bools as 0/1). */
     private static long[] bits(Tensor x) {
-        long[] out = new long[x.numel()];
+        long[] out = new long[x.checkedNumel("bits")];
         switch (x.dtype()) {
             case FLOAT32: {
                 float[] f = x.toFloatArray();

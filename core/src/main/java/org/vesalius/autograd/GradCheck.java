@@ -80,7 +80,7 @@ public final class GradCheck {
             if (!x.requiresGrad()) {
                 continue;
             }
-            double[] analytic = x.grad() == null ? new double[x.numel()] : x.grad().toDoubleArray();
+            double[] analytic = x.grad() == null ? new double[x.checkedNumel("gradCheck")] : x.grad().toDoubleArray();
             double[] numeric = numericGradient(scalar, inputs, i, eps);
             for (int k = 0; k < numeric.length; k++) {
                 double diff = Math.abs(analytic[k] - numeric[k]);

@@ -89,7 +89,8 @@ public interface Backend {
 
     /**
      * Reduces {@code x} over {@code dims} into {@code out}, which has x's rank with size 1 in the
-     * reduced dims. SUM/PROD/MAX/MIN write x's dtype, ALL/ANY write bool.
+     * reduced dims. SUM/PROD write x's dtype, or int64 for an integral or bool x; MAX/MIN write x's
+     * dtype, ALL/ANY write bool.
      */
     void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out);
 

@@ -212,7 +212,7 @@ public final class Idx {
         int type = checkWritable(t);
         int[] shape = t.shape();
         // the elements first: a value that does not fit must fail before anything is written
-        ByteBuffer data = ByteBuffer.allocate(t.numel() * elementSize(type));
+        ByteBuffer data = ByteBuffer.allocate(t.checkedNumel("Idx.write") * elementSize(type));
         switch (type) {
             case 0x08:
                 data.put(t.toByteArray());
@@ -261,7 +261,7 @@ public final class Idx {
         if (t.dim() == 0 || t.dim() > 255) {
             throw new IllegalArgumentException("Idx.write: IDX holds 1 to 255 dimensions, got shape " + Arrays.toString(t.shape()));
         }
-        if ((long) t.numel() * t.dtype().byteSize() > Integer.MAX_VALUE - 8) {
+        if (t.numel() > (Integer.MAX_VALUE - 8) / t.dtype().byteSize()) {
             throw new IllegalArgumentException("Idx.write: a tensor of shape " + Arrays.toString(t.shape())
                     + " is too large for one IDX file written from Java arrays (2 GiB at most)");
         }

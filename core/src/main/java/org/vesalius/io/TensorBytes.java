@@ -41,7 +41,7 @@ final class TensorBytes {
      * device; gradients are not followed.
      */
     static void write(Tensor t, WritableByteChannel out) throws IOException {
-        int n = t.numel();
+        int n = t.checkedNumel("write");
         if (n == 0) {
             return;
         }
@@ -71,7 +71,7 @@ final class TensorBytes {
      * @throws IOException when the file ends early or a BOOL byte is neither 0 nor 1
      */
     static void read(FileChannel in, long position, Tensor dst, String where) throws IOException {
-        int n = dst.numel();
+        int n = dst.checkedNumel("read");
         if (n == 0) {
             return;
         }

@@ -225,7 +225,7 @@ public final class Init {
                     + java.util.Arrays.toString(t.shape()));
         }
         int rows = t.size(0);
-        int cols = t.numel() / Math.max(rows, 1);
+        int cols = t.checkedNumel("orthogonal_") / Math.max(rows, 1);
         if (t.numel() == 0) {
             return t;
         }

@@ -12,7 +12,7 @@ final class Conversion {
         if (x.dtype == dtype) {
             return x;
         }
-        Tensor out = Creation.empty(dtype, x.device(), x.shape);
+        Tensor out = Creation.empty("to", dtype, x.device(), x.shape);
         out.backend().copy(x, out);
         if (x.requiresGrad() && dtype.isFloatingPoint()) {
             DType from = x.dtype;
@@ -26,7 +26,7 @@ final class Conversion {
         if (x.device().equals(device)) {
             return x;
         }
-        Tensor out = Creation.empty(x.dtype, device, x.shape);
+        Tensor out = Creation.empty("to", x.dtype, device, x.shape);
         copyAcross(x, out);
         Device from = x.device();
         return out.record("to", Saved.NONE, g -> new Tensor[] {g.to(from)}, x);
@@ -47,22 +47,26 @@ final class Conversion {
             throw new IllegalArgumentException("item: only one-element tensors can be converted to a number, got shape "
                     + Shapes.str(x.shape));
         }
-        double[] v = (double[]) toArray(x, DType.FLOAT64);
+        double[] v = (double[]) toArray(x, DType.FLOAT64, "item");
         return v[0];
     }
 
-    /** Elements row-major as a Java array of {@code as}'s storage type (float[], double[], ...). */
-    static Object toArray(Tensor x, DType as) {
-        x.checkOpen("toArray");
+    /**
+     * Elements row-major as a Java array of {@code as}'s storage type (float[], double[], ...);
+     * {@code op} names the caller in the error for a tensor too large for a Java array.
+     */
+    static Object toArray(Tensor x, DType as, String op) {
+        x.checkOpen(op);
+        int n = Shapes.checkedElements(op, x.shape);
         Tensor t = x;
         boolean temp = false;
         if (!t.device().equals(Device.CPU) || t.dtype != as || !t.isContiguous()) {
-            Tensor c = Creation.empty(as, Device.CPU, x.shape);
+            Tensor c = Creation.empty(op, as, Device.CPU, x.shape);
             copyAcross(x, c);
             t = c;
             temp = true;
         }
-        Object array = Backend.newArray(as, t.numel());
+        Object array = Backend.newArray(as, n);
         t.backend().read(t, array);
         if (temp) {
             t.close();

@@ -9,9 +9,13 @@ final class Creation {
     }
 
     static Tensor empty(DType dtype, Device device, int... shape) {
-        Shapes.checkShape("empty", shape);
+        return empty("empty", dtype, device, shape);
+    }
+
+    /** {@link #empty(DType, Device, int...)} for {@code op}, which a refused size names. */
+    static Tensor empty(String op, DType dtype, Device device, int... shape) {
+        int n = Shapes.checkedElements(op, shape);
         Backend b = Backends.forDevice(device);
-        int n = (int) Shapes.numel(shape);
         return new Tensor(b.allocate(dtype, n, device), dtype, shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
@@ -58,11 +62,16 @@ final class Creation {
         if (n < 0 || m < 0) {
             throw new IllegalArgumentException("eye: sizes must be >= 0, got " + n + " x " + m);
         }
-        double[] v = new double[n * m];
-        for (int i = 0; i < Math.min(n, m); i++) {
-            v[i * m + i] = 1;
+        Tensor t = empty("eye", dtype, device, n, m);
+        Backend b = t.backend();
+        b.fill(t, 0);
+        if (n > 0 && m > 0) {
+            // the diagonal as a strided view: no host array as large as the matrix
+            try (Tensor diagonal = t.asStrided(new int[] {Math.min(n, m)}, new int[] {m + 1}, 0)) {
+                b.fill(diagonal, 1);
+            }
         }
-        return fromDoubles(v, dtype, device, n, m);
+        return t;
     }
 
     static Tensor rand(DType dtype, Device device, Generator gen, int... shape) {
@@ -96,7 +105,7 @@ final class Creation {
 
     static Tensor fromArray(Object data, int length, DType dtype, int... shape) {
         int[] s = shape.length == 0 ? new int[] {length} : shape;
-        Shapes.checkShape("of", s);
+        Shapes.checkedElements("of", s);
         if (Shapes.numel(s) != length) {
             throw new IllegalArgumentException("of: " + length + " values cannot fill shape " + Shapes.str(s)
                     + " (" + Shapes.numel(s) + " elements)");

@@ -36,7 +36,7 @@ final class Elementwise {
         int[] shape = Shapes.broadcast(name, a.shape, b.shape);
         Tensor x = a.to(dt);
         Tensor y = b.to(dt);
-        Tensor out = Creation.empty(op.producesBool() ? DType.BOOL : dt, a.device(), shape);
+        Tensor out = Creation.empty(name, op.producesBool() ? DType.BOOL : dt, a.device(), shape);
         out.backend().binary(op, broadcastTo(x, shape), broadcastTo(y, shape), out, 0, 0);
         if (!dt.isFloatingPoint() || op.producesBool() || op == BinaryOp.FLOOR_DIVIDE) {
             return out;
@@ -172,7 +172,7 @@ final class Elementwise {
         x.checkOpen(name);
         DType outType = unaryResultType(op, x.dtype, p1, p2);
         Tensor in = predicate(op) || outType == x.dtype ? x : x.to(outType);
-        Tensor out = Creation.empty(outType, x.device(), x.shape);
+        Tensor out = Creation.empty(name, outType, x.device(), x.shape);
         out.backend().unary(op, in, out, p1, p2);
         if (!outType.isFloatingPoint() || !x.dtype.isFloatingPoint()) {
             return out;
@@ -371,7 +371,7 @@ final class Elementwise {
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
         Tensor x = a.to(dt);
         Tensor y = b.to(dt);
-        Tensor out = Creation.empty(dt, a.device(), shape);
+        Tensor out = Creation.empty("where", dt, a.device(), shape);
         out.backend().where(broadcastTo(cond, shape), broadcastTo(x, shape), broadcastTo(y, shape), out);
         if (!dt.isFloatingPoint()) {
             return out;

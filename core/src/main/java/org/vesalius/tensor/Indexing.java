@@ -40,7 +40,7 @@ final class Indexing {
         int d = x.dim() == 0 ? 0 : Shapes.dim("gather", dim, x.dim());
         Tensor index = longIndex(indexIn);
         checkGatherShape("gather", x, d, index);
-        Tensor out = Creation.empty(x.dtype, x.device(), index.shape);
+        Tensor out = Creation.empty("gather", x.dtype, x.device(), index.shape);
         out.backend().gather(x, d, index, out);
         if (!x.dtype.isFloatingPoint()) {
             return out;
@@ -130,9 +130,9 @@ final class Indexing {
         int d = x.dim() == 0 ? 0 : Shapes.dim("indexSelect", dim, x.dim());
         int[] shape = x.shape.clone();
         if (x.dim() > 0) {
-            shape[d] = index.numel();
+            shape[d] = index.shape[0];
         }
-        Tensor out = Creation.empty(x.dtype, x.device(), shape);
+        Tensor out = Creation.empty("indexSelect", x.dtype, x.device(), shape);
         out.backend().indexSelect(x, d, index, out);
         if (!x.dtype.isFloatingPoint()) {
             return out;
@@ -164,7 +164,8 @@ final class Indexing {
     }
 
     /** Flat positions of the true elements of {@code mask} broadcast to {@code shape}, as 1-D int64. */
-    private static Tensor truePositions(Tensor mask, int[] shape) {
+    private static Tensor truePositions(String op, Tensor mask, int[] shape) {
+        Shapes.checkedElements(op, shape); // flattened into one dim below
         Tensor flat = Elementwise.broadcastTo(mask, shape).reshape(-1);
         return flat.backend().nonzero(flat).view(-1);
     }
@@ -174,7 +175,7 @@ final class Indexing {
         checkMask("maskedSelect", mask);
         Elementwise.checkSameDevice("maskedSelect", x, mask);
         int[] shape = Shapes.broadcast("maskedSelect", x.shape, mask.shape);
-        Tensor positions = truePositions(mask, shape);
+        Tensor positions = truePositions("maskedSelect", mask, shape);
         return x.expand(shape).reshape(-1).indexSelect(0, positions);
     }
 
@@ -185,8 +186,8 @@ final class Indexing {
         Elementwise.checkSameDevice("maskedScatter", x, mask);
         Elementwise.checkSameDevice("maskedScatter", x, source);
         int[] shape = Shapes.broadcast("maskedScatter", x.shape, mask.shape);
-        Tensor positions = truePositions(mask, shape);
-        int count = positions.numel();
+        Tensor positions = truePositions("maskedScatter", mask, shape);
+        int count = positions.shape[0];
         if (source.numel() < count) {
             throw new IllegalArgumentException("maskedScatter: source of shape " + Shapes.str(source.shape) + " has "
                     + source.numel() + " elements but the mask of shape " + Shapes.str(mask.shape) + " selects " + count);
@@ -248,10 +249,10 @@ final class Indexing {
             }
             int[] rest = java.util.Arrays.copyOfRange(x.shape, k, x.dim());
             int[] rowsShape = new int[rest.length + 1];
-            rowsShape[0] = (int) Shapes.numel(idx.shape);
+            rowsShape[0] = Shapes.checkedElements(op + " (bool mask)", idx.shape);
             System.arraycopy(rest, 0, rowsShape, 1, rest.length);
-            Tensor positions = truePositions(idx, idx.shape);
-            return new Selection(x.reshape(rowsShape), positions, new int[] {positions.numel()}, rest);
+            Tensor positions = truePositions(op, idx, idx.shape);
+            return new Selection(x.reshape(rowsShape), positions, new int[] {positions.shape[0]}, rest);
         }
         if (x.dim() == 0) {
             throw new IllegalArgumentException(op + ": cannot index a 0-dim tensor with an integer index of shape "
@@ -288,7 +289,7 @@ final class Indexing {
     static Tensor index(Tensor x, Tensor[] indices) {
         x.checkOpen("index");
         requireSome("index", indices);
-        return indices.length == 1 ? index(x, indices[0]) : selectMany("index", x, indices).take();
+        return indices.length == 1 ? index(x, indices[0]) : selectMany("index", x, indices, true).take();
     }
 
     private static void requireSome(String op, Tensor[] indices) {
@@ -299,9 +300,11 @@ final class Indexing {
 
     /**
      * Two or more integer index tensors on the leading dims, broadcast together and linearized into one
-     * row position over {@code x} seen as {@code [prod(shape[:k]), *shape[k:]]}.
+     * row position over {@code x} seen as {@code [prod(shape[:k]), *shape[k:]]}. With {@code reading},
+     * an indexed dim of stride 0 (expand) is taken at position 0, where all its values are: the rows
+     * then span only the memory behind the view, which an expanded view past 2^31-1 elements needs.
      */
-    private static Selection selectMany(String op, Tensor x, Tensor[] indices) {
+    private static Selection selectMany(String op, Tensor x, Tensor[] indices, boolean reading) {
         int k = indices.length;
         int[][] shapes = new int[k][];
         for (int j = 0; j < k; j++) {
@@ -326,19 +329,28 @@ final class Indexing {
                     + ": " + k + " index tensors given, at most " + x.dim());
         }
         int[] indexShape = broadcastAll(op, shapes);
+        Tensor src = x;
         Tensor flat = null;
-        int rows = 1;
+        long rows = 1;
         for (int j = 0; j < k; j++) {
             Tensor p = inBounds(op, x, j, longIndex(indices[j]));
+            if (reading && x.strides[j] == 0 && x.shape[j] > 1) {
+                src = src.narrow(j, 0, 1);
+                p = p.mul(0);
+            }
             // Horner form of sum_j idx_j * stride_j over the leading block; the adds broadcast the indices
-            flat = flat == null ? p : flat.mul(x.shape[j]).add(p);
-            rows *= x.shape[j];
+            flat = flat == null ? p : flat.mul(src.shape[j]).add(p);
+            rows *= src.shape[j];
+            if (rows > Shapes.MAX_ELEMENTS) {
+                throw new IllegalArgumentException(op + ": the first " + (j + 1) + " indexed dims of a tensor of shape "
+                        + Shapes.str(x.shape) + " hold " + rows + " positions, more than the 2^31-1 of one flattened dim");
+            }
         }
         int[] rest = java.util.Arrays.copyOfRange(x.shape, k, x.dim());
         int[] rowsShape = new int[rest.length + 1];
-        rowsShape[0] = rows;
+        rowsShape[0] = (int) rows;
         System.arraycopy(rest, 0, rowsShape, 1, rest.length);
-        return new Selection(x.reshape(rowsShape), flat.expand(indexShape).reshape(-1), indexShape, rest);
+        return new Selection(src.reshape(rowsShape), flat.expand(indexShape).reshape(-1), indexShape, rest);
     }
 
     /** The common broadcast shape of {@code shapes}, or an error that lists them all. */
@@ -372,7 +384,7 @@ final class Indexing {
         if (indices.length == 1) {
             return indexPut(x, indices[0], values, accumulate);
         }
-        Selection s = selectMany(op, x, indices);
+        Selection s = selectMany(op, x, indices, false);
         return put(op, x, s, values, accumulate, indices.length + " index tensors broadcast to " + Shapes.str(s.indexShape));
     }
 
@@ -385,7 +397,7 @@ final class Indexing {
                     + " cannot be broadcast to the indexed shape " + Shapes.str(target) + " (tensor of shape "
                     + Shapes.str(x.shape) + ", " + indexDesc + ")");
         }
-        int count = s.positions.numel();
+        int count = s.positions.shape[0];
         int[] rowsShape = s.rows.shape;
         int[] srcShape = rowsShape.clone();
         srcShape[0] = count;

@@ -481,7 +481,7 @@ final class Joining {
             outShape[i] = repeats[i] * s;
             identity &= repeats[i] == 1;
         }
-        Shapes.checkShape("repeat", outShape);
+        Shapes.checkedElements("repeat", outShape);
         if (identity) {
             return x.reshape(outShape).clone();
         }

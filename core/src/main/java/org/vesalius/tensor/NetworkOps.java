@@ -100,7 +100,7 @@ final class NetworkOps {
             pad = paddingIdx < 0 ? paddingIdx + v : paddingIdx;
         }
         Tensor flat = indices.to(DType.INT64).reshape(-1);
-        int n = flat.numel();
+        int n = flat.shape[0];
         if (n > 0) {
             long lo = (long) flat.min().item();
             long hi = (long) flat.max().item();
@@ -142,7 +142,7 @@ final class NetworkOps {
                     + numClasses);
         }
         Tensor idx = labels.to(DType.INT64);
-        int n = idx.numel();
+        long n = idx.numel();
         int k = numClasses;
         if (n > 0) {
             long lo = (long) idx.min().item();

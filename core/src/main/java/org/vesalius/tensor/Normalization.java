@@ -162,9 +162,9 @@ final class Normalization {
         String what = "normalizedShape " + Arrays.toString(normalizedShape);
         checkParam(op, "weight", weight, normalizedShape, x, what);
         checkParam(op, "bias", bias, normalizedShape, x, what);
-        int k = (int) Shapes.numel(normalizedShape);
-        int rows = k == 0 ? 0 : x.numel() / k;
+        int k = Shapes.checkedElements(op, normalizedShape);
         Tensor xc = x.contiguous();
+        int rows = k == 0 ? 0 : xc.checkedNumel(op) / k;
         Tensor w = contiguousOrNull(weight);
         Tensor b = contiguousOrNull(bias);
         Tensor out = Creation.empty(x.dtype, x.device(), x.shape);
@@ -183,7 +183,7 @@ final class Normalization {
             g.backend().layerNormBackward(g.contiguous(), x, k, w, mean, invStd, gx, gw, gb);
             return new Tensor[] {gx, gw, gb};
         }
-        int rows = k == 0 ? 0 : x.numel() / k;
+        int rows = k == 0 ? 0 : x.checkedNumel("layerNorm") / k;
         Tensor xr = x.reshape(rows, k);
         Tensor gr = g.reshape(rows, k);
         Tensor xmu = xr.sub(xr.mean(1, true));
@@ -239,7 +239,7 @@ final class Normalization {
             g.backend().groupNormBackward(g.contiguous(), x, groups, w, mean, invStd, gx, gw, gb);
             return new Tensor[] {gx, gw, gb};
         }
-        int d = n * groups == 0 ? 0 : x.numel() / (n * groups);
+        int d = n * groups == 0 ? 0 : x.checkedNumel("groupNorm") / (n * groups);
         Tensor xr = x.reshape(n, groups, d);
         Tensor xmu = xr.sub(xr.mean(2, true));
         Tensor inv = xmu.square().mean(2, true).add(eps).rsqrt();

@@ -188,8 +188,8 @@ final class Pooling {
     /** {@code out[b, c, o] = gg[b, c, idx[b, c, o]]} over flattened planes. */
     private static Tensor gatherPlanes(Tensor gg, Tensor idx) {
         int planes = idx.shape[0] * idx.shape[1];
-        int inPlane = planes == 0 ? 0 : gg.numel() / planes;
-        int outPlane = planes == 0 ? 0 : idx.numel() / planes;
+        int inPlane = planes == 0 ? 0 : gg.checkedNumel("maxPoolBackward") / planes;
+        int outPlane = planes == 0 ? 0 : idx.checkedNumel("maxPoolBackward") / planes;
         return gg.reshape(planes, inPlane).gather(1, idx.reshape(planes, outPlane)).reshape(idx.shape);
     }
 

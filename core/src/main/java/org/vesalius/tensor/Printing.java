@@ -12,13 +12,28 @@ final class Printing {
 
     static String format(Tensor t) {
         StringBuilder sb = new StringBuilder("tensor(");
-        double[] v = t.numel() == 0 ? new double[0] : (double[]) Conversion.toArray(t, DType.FLOAT64);
-        boolean summarize = v.length > THRESHOLD;
+        boolean[] cut = new boolean[t.dim()];
+        double[] v;
+        int[] shown = t.shape;
+        if (t.numel() > THRESHOLD) {
+            // only the elements shown are read, as PyTorch's summary (and its number format) does: a
+            // view far too large to copy (expand) prints as quickly as a small tensor
+            for (int d = 0; d < cut.length; d++) {
+                cut[d] = t.shape[d] > 2 * EDGE;
+            }
+            try (Scope scope = Scope.open()) {
+                Tensor e = edges(t, cut);
+                shown = e.shape;
+                v = (double[]) Conversion.toArray(e, DType.FLOAT64, "toString");
+            }
+        } else {
+            v = t.numel() == 0 ? new double[0] : (double[]) Conversion.toArray(t, DType.FLOAT64, "toString");
+        }
         Formatter f = new Formatter(t.dtype, v);
         if (t.dim() == 0) {
             sb.append(f.format(v[0]));
         } else {
-            append(sb, t.shape, v, 0, 0, f, summarize, 7);
+            append(sb, shown, v, 0, 0, f, cut, 7);
         }
         if (t.dtype != DType.FLOAT32 && t.dtype != DType.INT64 && t.dtype != DType.BOOL) {
             sb.append(", dtype=torch.").append(t.dtype.pytorchName());
@@ -37,8 +52,40 @@ final class Printing {
         return sb.append(')').toString();
     }
 
+    /**
+     * The first and last {@link #EDGE} positions of every {@code cut} dim of t (the whole of other
+     * dims), copied into a small tensor through one strided view per combination of ends.
+     */
+    private static Tensor edges(Tensor t, boolean[] cut) {
+        int rank = cut.length;
+        int[] shape = t.shape.clone();
+        int cuts = 0;
+        for (int d = 0; d < rank; d++) {
+            if (cut[d]) {
+                shape[d] = 2 * EDGE;
+                cuts++;
+            }
+        }
+        Tensor out = Creation.empty("toString", t.dtype, t.device(), shape);
+        for (int ends = 0; ends < 1 << cuts; ends++) {
+            int[] part = t.shape.clone();
+            int from = t.offset;
+            int to = 0;
+            for (int d = 0, bit = 0; d < rank; d++) {
+                if (cut[d]) {
+                    boolean tail = (ends >> bit++ & 1) != 0;
+                    part[d] = EDGE;
+                    from += (tail ? t.shape[d] - EDGE : 0) * t.strides[d];
+                    to += (tail ? EDGE : 0) * out.strides[d];
+                }
+            }
+            out.backend().copy(t.asStrided(part, t.strides, from), out.asStrided(part, out.strides, to));
+        }
+        return out;
+    }
+
     private static void append(StringBuilder sb, int[] shape, double[] v, int dim, int base, Formatter f,
-                               boolean summarize, int indent) {
+                               boolean[] cut, int indent) {
         int n = shape[dim];
         int inner = 1;
         for (int d = dim + 1; d < shape.length; d++) {
@@ -46,15 +93,14 @@ final class Printing {
         }
         sb.append('[');
         for (int i = 0; i < n; i++) {
-            if (summarize && n > 2 * EDGE && i == EDGE) {
-                sb.append(dim == shape.length - 1 ? "..., " : "...,\n" + " ".repeat(indent + dim + 1));
-                i = n - EDGE - 1;
-                continue;
+            if (cut[dim] && i == EDGE) {
+                // PyTorch's ellipsis among numbers is " ...", after the ", " that ends the number before it
+                sb.append(dim == shape.length - 1 ? " ..., " : "...,\n" + " ".repeat(indent + dim + 1));
             }
             if (dim == shape.length - 1) {
                 sb.append(f.format(v[base + i]));
             } else {
-                append(sb, shape, v, dim + 1, base + i * inner, f, summarize, indent);
+                append(sb, shape, v, dim + 1, base + i * inner, f, cut, indent);
             }
             if (i < n - 1) {
                 sb.append(dim == shape.length - 1 ? ", " : "," + "\n".repeat(shape.length - dim - 1) + " ".repeat(indent + dim + 1));

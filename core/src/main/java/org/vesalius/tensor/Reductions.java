@@ -9,14 +9,14 @@ final class Reductions {
     private Reductions() {
     }
 
-    /** Runs a reduce kernel and returns the result with keepDim shape (not recorded). */
-    private static Tensor reduceRaw(ReduceOp op, Tensor x, int[] dims, DType outType) {
-        Tensor in = x;
-        if (op != ReduceOp.ALL && op != ReduceOp.ANY && in.dtype != outType) {
-            in = x.detach().to(outType);
-        }
-        Tensor out = Creation.empty(outType, x.device(), Shapes.keepDimShape(x.shape, dims));
-        out.backend().reduce(op, in, dims, out);
+    /**
+     * Runs a reduce kernel and returns the result with keepDim shape (not recorded). Integral inputs
+     * are summed into int64 by the kernel itself, without a widened copy of x (which an expanded view
+     * past 2^31-1 elements could not have).
+     */
+    private static Tensor reduceRaw(String name, ReduceOp op, Tensor x, int[] dims, DType outType) {
+        Tensor out = Creation.empty(name, outType, x.device(), Shapes.keepDimShape(x.shape, dims));
+        out.backend().reduce(op, x, dims, out);
         return out;
     }
 
@@ -29,7 +29,7 @@ final class Reductions {
         x.checkOpen("sum");
         int[] dims = Shapes.dims("sum", dimsIn, x.dim());
         DType outType = x.dtype.isFloatingPoint() ? x.dtype : DType.INT64;
-        Tensor out = finish(reduceRaw(ReduceOp.SUM, x, dims, outType), x.shape, dims, keepDim);
+        Tensor out = finish(reduceRaw("sum", ReduceOp.SUM, x, dims, outType), x.shape, dims, keepDim);
         if (!x.dtype.isFloatingPoint()) {
             return out;
         }
@@ -58,6 +58,7 @@ final class Reductions {
             throw new IllegalArgumentException("var: input dtype must be floating point, got " + x.dtype);
         }
         int[] dims = Shapes.dims("var", dimsIn, x.dim());
+        Shapes.checkedElements("var", x.shape); // x - mean is materialized
         long count = 1;
         for (int d : dims) {
             count *= x.shape[d];
@@ -70,7 +71,7 @@ final class Reductions {
         x.checkOpen("prod");
         int[] dims = Shapes.dims("prod", dimsIn, x.dim());
         DType outType = x.dtype.isFloatingPoint() ? x.dtype : DType.INT64;
-        Tensor keep = reduceRaw(ReduceOp.PROD, x, dims, outType);
+        Tensor keep = reduceRaw("prod", ReduceOp.PROD, x, dims, outType);
         Tensor out = finish(keep, x.shape, dims, keepDim);
         if (!x.dtype.isFloatingPoint()) {
             return out;
@@ -99,7 +100,7 @@ final class Reductions {
             throw new IllegalArgumentException(name + ": cannot reduce an empty tensor of shape " + Shapes.str(x.shape));
         }
         int[] dims = Shapes.dims(name, dimsIn, x.dim());
-        Tensor keep = reduceRaw(max ? ReduceOp.MAX : ReduceOp.MIN, x, dims, x.dtype);
+        Tensor keep = reduceRaw(name, max ? ReduceOp.MAX : ReduceOp.MIN, x, dims, x.dtype);
         Tensor out = finish(keep, x.shape, dims, keepDim);
         if (!x.dtype.isFloatingPoint()) {
             return out;
@@ -122,8 +123,8 @@ final class Reductions {
         }
         int[] dims = rank == 0 ? new int[0] : new int[] {d};
         int[] keepShape = Shapes.keepDimShape(x.shape, dims);
-        Tensor values = Creation.empty(x.dtype, x.device(), keepShape);
-        Tensor indices = Creation.empty(DType.INT64, x.device(), keepShape);
+        Tensor values = Creation.empty(name, x.dtype, x.device(), keepShape);
+        Tensor indices = Creation.empty(name, DType.INT64, x.device(), keepShape);
         x.backend().argReduce(max, x, rank == 0 ? 0 : d, values, indices);
         Tensor v = finish(values, x.shape, dims, keepDim);
         Tensor i = finish(indices, x.shape, dims, keepDim);
@@ -136,9 +137,34 @@ final class Reductions {
         return new ValuesIndices(v, i);
     }
 
+    /**
+     * Flat row-major index of the first largest (smallest) element, NaN first as PyTorch: an int64
+     * scalar. A view past 2^31-1 elements (a large expand) cannot be flattened into one dim, so its
+     * last dim is reduced first and the best row's result is taken, allocating only x's other dims.
+     */
+    static Tensor argAll(Tensor x, boolean max) {
+        String name = max ? "argmax" : "argmin";
+        x.checkOpen(name);
+        if (x.numel() <= Shapes.MAX_ELEMENTS || x.dim() < 2) {
+            return maxMin(x.reshape(-1), 0, false, max).indices();
+        }
+        int last = x.dim() - 1;
+        boolean previous = GradMode.set(false);
+        try (Scope scope = Scope.open()) {
+            // the first best row holds the first best element: ties resolve to the lowest index twice
+            ValuesIndices rows = maxMin(x, last, false, max);
+            long row = (long) argAll(rows.values(), max).item();
+            long column = (long) rows.indices().reshape(-1).select(0, (int) row).item();
+            return scope.keep(Tensor.of(new long[] {row * x.shape[last] + column}).reshape());
+        } finally {
+            GradMode.set(previous);
+        }
+    }
+
     static Tensor logsumexp(Tensor x, int[] dimsIn, boolean keepDim) {
         x.checkOpen("logsumexp");
         int[] dims = Shapes.dims("logsumexp", dimsIn, x.dim());
+        Shapes.checkedElements("logsumexp", x.shape); // exp(x - max) is materialized
         Tensor m;
         boolean previous = GradMode.set(false);
         try {
@@ -158,6 +184,7 @@ final class Reductions {
             throw new IllegalArgumentException("norm: input dtype must be floating point, got " + x.dtype);
         }
         int[] dims = Shapes.dims("norm", dimsIn, x.dim());
+        Shapes.checkedElements("norm", x.shape); // |x|^p is materialized
         if (p == Double.POSITIVE_INFINITY) {
             return amax(x.abs(), dims, keepDim, true);
         }
@@ -178,7 +205,7 @@ final class Reductions {
         int d = Shapes.dim("cumsum", dimIn, x.dim());
         DType outType = x.dtype.isFloatingPoint() ? x.dtype : DType.INT64;
         Tensor in = x.dtype == outType ? x : x.detach().to(outType);
-        Tensor out = Creation.empty(outType, x.device(), x.shape);
+        Tensor out = Creation.empty("cumsum", outType, x.device(), x.shape);
         out.backend().cumsum(in, x.dim() == 0 ? 0 : d, out);
         if (!x.dtype.isFloatingPoint()) {
             return out;
@@ -191,7 +218,7 @@ final class Reductions {
         String name = all ? "all" : "any";
         x.checkOpen(name);
         int[] dims = Shapes.dims(name, dimsIn, x.dim());
-        return finish(reduceRaw(all ? ReduceOp.ALL : ReduceOp.ANY, x, dims, DType.BOOL), x.shape, dims, keepDim);
+        return finish(reduceRaw(name, all ? ReduceOp.ALL : ReduceOp.ANY, x, dims, DType.BOOL), x.shape, dims, keepDim);
     }
 
     static Tensor softmax(Tensor x, int dimIn, boolean log) {
@@ -201,7 +228,7 @@ final class Reductions {
             throw new IllegalArgumentException(name + ": input dtype must be floating point, got " + x.dtype);
         }
         int d = x.dim() == 0 ? 0 : Shapes.dim(name, dimIn, x.dim());
-        Tensor out = Creation.empty(x.dtype, x.device(), x.shape);
+        Tensor out = Creation.empty(name, x.dtype, x.device(), x.shape);
         out.backend().softmax(x, d, log, out);
         return out.record(name, Saved.of(out), g -> new Tensor[] {softmaxGrad(g, out, d, log)}, x);
     }

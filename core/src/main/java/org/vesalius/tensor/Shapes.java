@@ -11,10 +11,28 @@ final class Shapes {
         return Arrays.toString(shape);
     }
 
+    /**
+     * Most elements a tensor that owns its memory may hold, and the longest Java array: strides and
+     * offsets are ints, which stay valid because every element they reach lies in such a storage.
+     * Views (expand, broadcasting) may have any number of elements up to 2^63-1.
+     */
+    static final int MAX_ELEMENTS = Integer.MAX_VALUE;
+
+    /** Number of elements of {@code shape}, which must fit in a long (as PyTorch's int64 numel). */
     static long numel(int[] shape) {
+        return numel("numel", shape);
+    }
+
+    /** {@link #numel(int[])} that names {@code op} when the count overflows 64 bits. */
+    static long numel(String op, int[] shape) {
         long n = 1;
         for (int s : shape) {
-            n *= s;
+            try {
+                n = Math.multiplyExact(n, s);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(op + ": shape " + str(shape)
+                        + " has more elements than a 64-bit count can hold (2^63-1)", e);
+            }
         }
         return n;
     }
@@ -29,17 +47,34 @@ final class Shapes {
         return strides;
     }
 
-    static void checkShape(String op, int[] shape) {
-        long n = 1;
+    /**
+     * The element count of a tensor {@code op} must materialize (allocate, or copy into a Java array)
+     * with {@code shape}, refused with the op, shape, count and limit when it is negative or more than
+     * {@link #MAX_ELEMENTS}, before anything is allocated.
+     */
+    static int checkedElements(String op, int[] shape) {
         for (int s : shape) {
             if (s < 0) {
                 throw new IllegalArgumentException(op + ": negative dimension in shape " + str(shape));
             }
-            n *= s;
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(op + ": shape " + str(shape) + " has more than 2^31-1 elements");
+            if (s == 0) {
+                return 0;
             }
         }
+        String count;
+        try {
+            long n = numel(op, shape);
+            if (n <= MAX_ELEMENTS) {
+                return (int) n;
+            }
+            count = Long.toString(n);
+        } catch (IllegalArgumentException overflow) {
+            count = "more than 2^63-1";
+        }
+        throw new IllegalArgumentException(op + ": a tensor of shape " + str(shape) + " would have " + count
+                + " elements, more than the " + MAX_ELEMENTS + " (2^31-1) that a tensor with its own memory (or a"
+                + " Java array) can hold; only views such as expand may be larger, so reduce the view or work on"
+                + " slices of it");
     }
 
     /** Wraps a negative dim (PyTorch style) and checks its range. */
@@ -167,7 +202,12 @@ final class Shapes {
             } else if (requested[i] < 0) {
                 throw new IllegalArgumentException(op + ": invalid size " + requested[i] + " in " + str(requested));
             } else {
-                known *= requested[i];
+                try {
+                    known = Math.multiplyExact(known, requested[i]);
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException(op + ": shape " + str(requested) + " is invalid for input of size "
+                            + numel + " (more than 2^63-1 elements)", e);
+                }
             }
         }
         int[] out = requested.clone();
@@ -175,7 +215,12 @@ final class Shapes {
             if (known == 0 || numel % known != 0) {
                 throw new IllegalArgumentException(op + ": shape " + str(requested) + " is invalid for input of size " + numel);
             }
-            out[infer] = (int) (numel / known);
+            long size = numel / known;
+            if (size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": shape " + str(requested) + " would make dimension " + infer
+                        + " " + size + " long for input of size " + numel + "; a dimension holds at most 2^31-1");
+            }
+            out[infer] = (int) size;
         } else if (known != numel) {
             throw new IllegalArgumentException(op + ": shape " + str(requested) + " is invalid for input of size " + numel);
         }

@@ -9,8 +9,8 @@ final class Sorting {
         x.checkOpen("sort");
         int rank = x.dim();
         int d = rank == 0 ? 0 : Shapes.dim("sort", dimIn, rank);
-        Tensor values = Creation.empty(x.dtype, x.device(), x.shape);
-        Tensor indices = Creation.empty(DType.INT64, x.device(), x.shape);
+        Tensor values = Creation.empty("sort", x.dtype, x.device(), x.shape);
+        Tensor indices = Creation.empty("sort", DType.INT64, x.device(), x.shape);
         if (x.numel() > 0) {
             x.backend().sort(x, d, descending, values, indices);
         }
@@ -31,8 +31,8 @@ final class Sorting {
         Tensor values;
         Tensor indices;
         try (Scope s = Scope.open()) {
-            Tensor all = Creation.empty(x.dtype, x.device(), x.shape);
-            Tensor allIdx = Creation.empty(DType.INT64, x.device(), x.shape);
+            Tensor all = Creation.empty("topk", x.dtype, x.device(), x.shape);
+            Tensor allIdx = Creation.empty("topk", DType.INT64, x.device(), x.shape);
             if (x.numel() > 0) {
                 x.backend().sort(x, d, largest, all, allIdx);
             }

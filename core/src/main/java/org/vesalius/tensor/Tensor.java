@@ -77,9 +77,21 @@ public final class Tensor implements AutoCloseable {
         return shape.length;
     }
 
-    /** Number of elements. */
-    public int numel() {
-        return (int) Shapes.numel(shape);
+    /**
+     * Number of elements, a long as PyTorch's int64 numel: a view such as {@code expand} may have
+     * more than 2^31-1 elements, although a tensor with its own memory holds at most 2^31-1.
+     */
+    public long numel() {
+        return Shapes.numel(shape);
+    }
+
+    /**
+     * {@link #numel()} as an int, for code that must hold every element at once (a Java array, a
+     * contiguous copy). Throws an {@link IllegalArgumentException} naming {@code op}, the shape, the
+     * count and the limit (2^31-1) when this tensor (a large view) has more.
+     */
+    public int checkedNumel(String op) {
+        return Shapes.checkedElements(op, shape);
     }
 
     public DType dtype() {
@@ -112,7 +124,7 @@ public final class Tensor implements AutoCloseable {
 
     /** True when elements are laid out row-major without gaps. */
     public boolean isContiguous() {
-        int expected = 1;
+        long expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1) {
                 if (strides[i] != expected) {
@@ -495,7 +507,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Same shape, dtype and device, uninitialised. */
     public static Tensor emptyLike(Tensor t) {
-        return Creation.empty(t.dtype, t.device(), t.shape);
+        return Creation.empty("emptyLike", t.dtype, t.device(), t.shape);
     }
 
     public static Tensor zerosLike(Tensor t) {
@@ -559,28 +571,28 @@ public final class Tensor implements AutoCloseable {
 
     /** All elements, row-major, converted to float. */
     public float[] toFloatArray() {
-        return (float[]) Conversion.toArray(this, DType.FLOAT32);
+        return (float[]) Conversion.toArray(this, DType.FLOAT32, "toFloatArray");
     }
 
     public double[] toDoubleArray() {
-        return (double[]) Conversion.toArray(this, DType.FLOAT64);
+        return (double[]) Conversion.toArray(this, DType.FLOAT64, "toDoubleArray");
     }
 
     public long[] toLongArray() {
-        return (long[]) Conversion.toArray(this, DType.INT64);
+        return (long[]) Conversion.toArray(this, DType.INT64, "toLongArray");
     }
 
     public int[] toIntArray() {
-        return (int[]) Conversion.toArray(this, DType.INT32);
+        return (int[]) Conversion.toArray(this, DType.INT32, "toIntArray");
     }
 
     /** Elements as uint8 bytes. */
     public byte[] toByteArray() {
-        return (byte[]) Conversion.toArray(this, DType.UINT8);
+        return (byte[]) Conversion.toArray(this, DType.UINT8, "toByteArray");
     }
 
     public boolean[] toBooleanArray() {
-        return (boolean[]) Conversion.toArray(this, DType.BOOL);
+        return (boolean[]) Conversion.toArray(this, DType.BOOL, "toBooleanArray");
     }
 
     /** PyTorch-style printout: {@code tensor([[1., 2.], [3., 4.]])}. */
@@ -1176,7 +1188,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Index of the largest element of the flattened tensor (int64, 0-dim). */
     public Tensor argmax() {
-        return Reductions.maxMin(this.reshape(-1), 0, false, true).indices();
+        return Reductions.argAll(this, true);
     }
 
     public Tensor argmax(int dim, boolean keepDim) {
@@ -1184,7 +1196,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor argmin() {
-        return Reductions.maxMin(this.reshape(-1), 0, false, false).indices();
+        return Reductions.argAll(this, false);
     }
 
     public Tensor argmin(int dim, boolean keepDim) {

@@ -158,6 +158,7 @@ final class Views {
         if (Arrays.equals(shape, x.shape)) {
             return x;
         }
+        Shapes.numel("expand", shape); // a view may exceed 2^31 elements, but its count must fit a long
         int[] inShape = x.shape;
         return x.asStrided(shape, strides, x.offset).record("expand", Saved.NONE, g -> new Tensor[] {Reductions.sumTo(g, inShape)}, x);
     }
@@ -178,7 +179,12 @@ final class Views {
             if (i <= s || i > e) {
                 shape[k++] = x.shape[i];
             } else {
-                shape[k - 1] *= x.shape[i];
+                long merged = (long) shape[k - 1] * x.shape[i];
+                if (merged > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("flatten: dims " + s + ".." + e + " of shape " + Shapes.str(x.shape)
+                            + " hold more than the 2^31-1 elements one dim can");
+                }
+                shape[k - 1] = (int) merged;
             }
         }
         return x.reshape(shape);
@@ -320,7 +326,7 @@ final class Views {
 
     static Tensor copyOf(Tensor x, String op) {
         x.checkOpen(op);
-        Tensor out = Creation.empty(x.dtype, x.device(), x.shape);
+        Tensor out = Creation.empty(op, x.dtype, x.device(), x.shape);
         out.backend().copy(x, out);
         return out.record(op, Saved.NONE, g -> new Tensor[] {g}, x);
     }

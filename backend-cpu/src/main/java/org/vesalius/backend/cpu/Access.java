@@ -31,14 +31,18 @@ final class Access {
     // ------------------------------------------------------------------ float[]
 
     static void load(CpuStorage s, int off, int stride, float[] dst, int len) {
+        if (stride == 0 && len > 1) {
+            // a broadcast run (expand): one element converted once
+            load(s, off, 1, dst, 1);
+            java.util.Arrays.fill(dst, 1, len, dst[0]);
+            return;
+        }
         NativeBlock b = s.block;
         switch (s.dtype) {
             case FLOAT32: {
                 FloatBuffer f = b.floats();
                 if (stride == 1) {
                     f.get(off, dst, 0, len);
-                } else if (stride == 0) {
-                    java.util.Arrays.fill(dst, 0, len, f.get(off));
                 } else {
                     for (int i = 0, p = off; i < len; i++, p += stride) {
                         dst[i] = f.get(p);
@@ -121,14 +125,17 @@ final class Access {
     // ------------------------------------------------------------------ double[]
 
     static void load(CpuStorage s, int off, int stride, double[] dst, int len) {
+        if (stride == 0 && len > 1) {
+            load(s, off, 1, dst, 1);
+            java.util.Arrays.fill(dst, 1, len, dst[0]);
+            return;
+        }
         NativeBlock b = s.block;
         switch (s.dtype) {
             case FLOAT64: {
                 DoubleBuffer d = b.doubles();
                 if (stride == 1) {
                     d.get(off, dst, 0, len);
-                } else if (stride == 0) {
-                    java.util.Arrays.fill(dst, 0, len, d.get(off));
                 } else {
                     for (int i = 0, p = off; i < len; i++, p += stride) {
                         dst[i] = d.get(p);
@@ -202,6 +209,11 @@ final class Access {
     // ------------------------------------------------------------------ long[]
 
     static void load(CpuStorage s, int off, int stride, long[] dst, int len) {
+        if (stride == 0 && len > 1) {
+            load(s, off, 1, dst, 1);
+            java.util.Arrays.fill(dst, 1, len, dst[0]);
+            return;
+        }
         if (s.dtype == DType.INT64) {
             LongBuffer l = s.block.longs();
             if (stride == 1) {

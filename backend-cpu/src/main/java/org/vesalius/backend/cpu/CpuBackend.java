@@ -90,7 +90,7 @@ public final class CpuBackend implements Backend {
     public void write(Object array, Tensor dst) {
         CpuStorage s = CpuElementwise.st(dst);
         int off = dst.offset();
-        int n = dst.numel();
+        int n = dst.checkedNumel("write");
         NativeBlock b = s.block;
         if (array instanceof float[] && dst.dtype() == DType.FLOAT32) {
             b.floats().put(off, (float[]) array, 0, n);
@@ -120,7 +120,7 @@ public final class CpuBackend implements Backend {
     public void read(Tensor src, Object array) {
         CpuStorage s = CpuElementwise.st(src);
         int off = src.offset();
-        int n = src.numel();
+        int n = src.checkedNumel("read");
         NativeBlock b = s.block;
         if (array instanceof float[] && src.dtype() == DType.FLOAT32) {
             b.floats().get(off, (float[]) array, 0, n);

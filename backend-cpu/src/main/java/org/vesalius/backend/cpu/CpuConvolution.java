@@ -55,7 +55,7 @@ final class CpuConvolution {
                 closeCopies(x, xd, w, wd, bias, bd);
             }
         }
-        double[] y = new double[out.numel()];
+        double[] y = new double[out.checkedNumel("convForward")];
         JavaConvolution.forward(g, doubles(x), doubles(w), bias == null ? null : doubles(bias), y, THREADS);
         store(y, out);
     }
@@ -80,7 +80,7 @@ final class CpuConvolution {
                 closeCopies(gy, gyd, w, wd, null, null);
             }
         }
-        double[] gxa = new double[gx.numel()];
+        double[] gxa = new double[gx.checkedNumel("convBackwardData")];
         JavaConvolution.backwardData(g, doubles(gy), doubles(w), gxa, THREADS);
         store(gxa, gx);
     }
@@ -105,8 +105,8 @@ final class CpuConvolution {
                 closeCopies(x, xd, gy, gyd, null, null);
             }
         }
-        double[] gwa = new double[gw.numel()];
-        double[] gba = gb == null ? null : new double[gb.numel()];
+        double[] gwa = new double[gw.checkedNumel("convBackwardWeights")];
+        double[] gba = gb == null ? null : new double[gb.checkedNumel("convBackwardWeights")];
         JavaConvolution.backwardWeights(g, doubles(x), doubles(gy), gwa, gba, THREADS);
         store(gwa, gw);
         if (gb != null) {
@@ -177,7 +177,7 @@ final class CpuConvolution {
 
     /** The tensor's elements, row-major, as doubles. */
     private static double[] doubles(Tensor t) {
-        double[] a = new double[t.numel()];
+        double[] a = new double[t.checkedNumel("convolution")];
         if (t.dtype() == DType.FLOAT64 && t.isContiguous()) {
             CpuElementwise.st(t).block.doubles().get(t.offset(), a, 0, a.length);
             return a;

@@ -140,15 +140,16 @@ final class CpuDnnl {
         return t.dtype() == DType.FLOAT32;
     }
 
-    private static boolean usable(int numel, int min) {
-        return numel >= min && enabled && Dnnl.isAvailable();
+    /** Enough elements to pay off, and no more than a storage holds (a larger view goes to the Java kernels). */
+    private static boolean usable(long numel, int min) {
+        return numel >= min && numel <= Integer.MAX_VALUE && enabled && Dnnl.isAvailable();
     }
 
     // ================================================================== elementwise
 
     /** {@code out = op(x)}; see the class comment for when this declines. */
     static boolean unary(UnaryOp op, Tensor x, Tensor out, double p1, double p2) {
-        int n = out.numel();
+        long n = out.numel();
         if (n < MIN_ELEMENTS_TRANSCENDENTAL || !f32(x) || !f32(out) || !usable(n, minElements(op))) {
             return false;
         }
@@ -233,7 +234,7 @@ final class CpuDnnl {
 
     /** {@code out = a op b} (a, b broadcast to out's shape by zero strides). */
     static boolean binary(BinaryOp op, Tensor a, Tensor b, Tensor out, double p1, double p2) {
-        int n = out.numel();
+        long n = out.numel();
         if (n < MIN_ELEMENTS_TRANSCENDENTAL || !f32(a) || !f32(b) || !f32(out)) {
             return false;
         }
@@ -350,7 +351,7 @@ final class CpuDnnl {
      * flushes float32 subnormals, below 1.2e-38, to zero).
      */
     static boolean copy(Tensor src, Tensor dst) {
-        int n = dst.numel();
+        long n = dst.numel();
         if (n < MIN_COPY || !usable(n, MIN_COPY)) {
             return false;
         }
@@ -392,10 +393,10 @@ final class CpuDnnl {
      * when that sum is not a number the Java kernel computes the result.
      */
     static boolean reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
-        int n = x.numel();
-        if (!f32(x) || !f32(out) || !usable(n, MIN_ELEMENTS) || st(x) == st(out)) {
+        if (!f32(x) || !f32(out) || !usable(x.numel(), MIN_ELEMENTS) || st(x) == st(out)) {
             return false;
         }
+        int n = (int) x.numel(); // usable: at most 2^31-1
         int alg;
         switch (op) {
             case SUM: alg = dnnl_reduction_sum; break;
@@ -542,8 +543,7 @@ final class CpuDnnl {
      * {@link #logSoftmax}.
      */
     static boolean softmax(Tensor x, int dim, boolean log, Tensor out) {
-        int n = x.numel();
-        if (x.dim() == 0 || !f32(x) || !f32(out) || !usable(n, MIN_ELEMENTS_TRANSCENDENTAL) || st(x) == st(out)) {
+        if (x.dim() == 0 || !f32(x) || !f32(out) || !usable(x.numel(), MIN_ELEMENTS_TRANSCENDENTAL) || st(x) == st(out)) {
             return false; // (in place, a declined result could not be recomputed from x)
         }
         Axis ax = Axis.of(dim, out, x);
@@ -556,7 +556,7 @@ final class CpuDnnl {
         if (!DnnlSoftmax.forward(false, 1, ax.view(x), ax.view(out))) {
             return false;
         }
-        return done(allFinite(out, n));
+        return done(allFinite(out, (int) out.numel()));
     }
 
     /**
@@ -607,8 +607,7 @@ final class CpuDnnl {
      * {@link #softmax}.
      */
     static boolean softmaxBackward(Tensor y, Tensor gy, int dim, boolean log, Tensor gx) {
-        int n = y.numel();
-        if (y.dim() == 0 || !f32(y) || !f32(gy) || !f32(gx) || !usable(n, MIN_ELEMENTS_TRANSCENDENTAL)
+        if (y.dim() == 0 || !f32(y) || !f32(gy) || !f32(gx) || !usable(y.numel(), MIN_ELEMENTS_TRANSCENDENTAL)
                 || st(gx) == st(y) || st(gx) == st(gy)) {
             return false;
         }
@@ -619,7 +618,7 @@ final class CpuDnnl {
         if (!DnnlSoftmax.backward(log, 1, ax.view(y), ax.view(gy), ax.view(gx))) {
             return false;
         }
-        return done(allFinite(gx, n));
+        return done(allFinite(gx, (int) gx.numel()));
     }
 
     // ================================================================== layouts
@@ -670,7 +669,7 @@ final class CpuDnnl {
                 // the common case, without sorting and merging: one dim of numel elements
                 int[][] unit = new int[ops.length][];
                 java.util.Arrays.fill(unit, UNIT);
-                Dense d = new Dense(ops, new int[] {ops[0].numel()}, unit);
+                Dense d = new Dense(ops, new int[] {(int) ops[0].numel()}, unit); // contiguous: fits an int
                 return outputOnly || d.inPlaceOk() ? d : null;
             }
             int[] shape = ops[0].shape();
@@ -711,7 +710,7 @@ final class CpuDnnl {
         private static final int[] UNIT = {1};
 
         private static boolean allContiguous(Tensor[] ops) {
-            int n = ops[0].numel();
+            long n = ops[0].numel();
             for (Tensor t : ops) {
                 if (!t.isContiguous() || t.numel() != n) {
                     return false;

@@ -8,7 +8,8 @@ final class CpuIndexing {
     private CpuIndexing() {
     }
 
-    private static long[] indices(Tensor index) {
+    private static long[] indices(String op, Tensor index) {
+        index.checkedNumel(op + " (index)"); // a large expanded index is refused by name, before any copy
         return index.contiguous().toLongArray();
     }
 
@@ -97,7 +98,7 @@ final class CpuIndexing {
     }
 
     static void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
-        long[] idx = indices(index);
+        long[] idx = indices("indexSelect", index);
         int rank = x.dim();
         int size = rank == 0 ? 1 : x.shape()[dim];
         checkBounds("indexSelect", idx, size, dim);
@@ -121,7 +122,7 @@ final class CpuIndexing {
     }
 
     static void indexAdd(Tensor out, int dim, Tensor index, Tensor src) {
-        long[] idx = indices(index);
+        long[] idx = indices("indexAdd", index);
         int rank = out.dim();
         int size = rank == 0 ? 1 : out.shape()[dim];
         checkBounds("indexAdd", idx, size, dim);
@@ -182,7 +183,7 @@ final class CpuIndexing {
     static void gather(Tensor x, int dim, Tensor index, Tensor out) {
         int rank = x.dim();
         int size = rank == 0 ? 1 : x.shape()[dim];
-        long[] idx = indices(index);
+        long[] idx = indices("gather", index);
         checkBounds("gather", idx, size, dim);
         CpuStorage sx = CpuElementwise.st(x);
         CpuStorage so = CpuElementwise.st(out);
@@ -204,8 +205,9 @@ final class CpuIndexing {
     static void scatter(Tensor out, int dim, Tensor index, Tensor src, boolean accumulate) {
         int rank = out.dim();
         int size = rank == 0 ? 1 : out.shape()[dim];
-        long[] idx = indices(index);
-        checkBounds(accumulate ? "scatterAdd" : "scatter", idx, size, dim);
+        String op = accumulate ? "scatterAdd" : "scatter";
+        long[] idx = indices(op, index);
+        checkBounds(op, idx, size, dim);
         CpuStorage so = CpuElementwise.st(out);
         CpuStorage ss = CpuElementwise.st(src);
         boolean integral = Access.kind(out.dtype()) == Access.Kind.L;
@@ -230,21 +232,31 @@ final class CpuIndexing {
         int rank = x.dim();
         int[] shape = x.shape();
         CpuStorage sx = CpuElementwise.st(x);
-        long[] coords = new long[Math.max(1, x.numel() * Math.max(rank, 1))];
+        // grown as needed: x may be a view far larger than its count of nonzeros (an expanded mask)
+        long[][] coords = {new long[(int) Math.min(Math.max(1, x.numel() * Math.max(rank, 1)), 1 << 16)]};
         int[] count = {0};
         forEachCoord(shape, c -> {
             int o = offset(x, c, -1, 0);
             boolean nz = x.dtype().isFloatingPoint() ? Access.getDouble(sx, o) != 0 : Access.getLong(sx, o) != 0;
             if (nz) {
+                long end = (long) (count[0] + 1) * rank;
+                if (end > coords[0].length) {
+                    if (end > Integer.MAX_VALUE - 8) {
+                        throw new IllegalArgumentException("nonzero: more than " + count[0] + " nonzero elements in a "
+                                + "tensor of shape " + java.util.Arrays.toString(shape) + " (" + rank + " coordinates "
+                                + "each): the result would hold more than 2^31-1 values");
+                    }
+                    coords[0] = java.util.Arrays.copyOf(coords[0], (int) Math.min(Integer.MAX_VALUE - 8, 2 * end));
+                }
                 for (int d = 0; d < rank; d++) {
-                    coords[count[0] * rank + d] = c[d];
+                    coords[0][count[0] * rank + d] = c[d];
                 }
                 count[0]++;
             }
         });
         Tensor out = Tensor.empty(DType.INT64, count[0], rank);
         if (count[0] * rank > 0) {
-            out.backend().write(java.util.Arrays.copyOf(coords, count[0] * rank), out);
+            out.backend().write(java.util.Arrays.copyOf(coords[0], count[0] * rank), out);
         }
         return out;
     }

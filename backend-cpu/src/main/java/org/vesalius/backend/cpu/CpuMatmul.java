@@ -104,8 +104,8 @@ final class CpuMatmul {
         int[] lb = layout(k, n, bs[r - 2], bs[r - 1]);
         if (la == null || lb == null || !(os[r - 1] == 1 || n == 1) || (m > 1 && os[r - 2] < n)) {
             // copy awkward layouts into contiguous temporaries (rare: e.g. a strided slice of a matrix)
-            Tensor ac = la == null ? Tensor.empty(a.dtype(), a.shape()) : a;
-            Tensor bc = lb == null ? Tensor.empty(b.dtype(), b.shape()) : b;
+            Tensor ac = la == null ? temporary(a) : a;
+            Tensor bc = lb == null ? temporary(b) : b;
             if (la == null) {
                 CpuElementwise.copy(a, ac);
             }
@@ -113,7 +113,7 @@ final class CpuMatmul {
                 CpuElementwise.copy(b, bc);
             }
             boolean outOk = (os[r - 1] == 1 || n == 1) && (m == 1 || os[r - 2] >= n);
-            Tensor oc = outOk ? out : Tensor.empty(out.dtype(), out.shape());
+            Tensor oc = outOk ? out : temporary(out);
             matmul(ac, bc, oc);
             if (!outOk) {
                 CpuElementwise.copy(oc, out);
@@ -158,5 +158,11 @@ final class CpuMatmul {
                 }
             }
         });
+    }
+
+    /** A contiguous temporary of t's shape; an operand too large to copy (a big expand) is refused by name. */
+    private static Tensor temporary(Tensor t) {
+        t.checkedNumel("matmul");
+        return Tensor.empty(t.dtype(), t.shape());
     }
 }

@@ -59,7 +59,7 @@ final class CpuNormalization {
     private static int[] ncs(Tensor x) {
         int n = x.size(0);
         int c = x.dim() > 1 ? x.size(1) : 1;
-        int s = n * c == 0 ? 0 : x.numel() / (n * c);
+        int s = n * c == 0 ? 0 : x.checkedNumel("normalization") / (n * c);
         return new int[] {n, c, s};
     }
 
@@ -143,7 +143,7 @@ final class CpuNormalization {
     static void layerNorm(Tensor x, int k, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
                           Tensor saveInvStd) {
         requireContiguous("layerNorm", x, weight, bias, out, saveMean, saveInvStd);
-        int rows = k == 0 ? 0 : x.numel() / k;
+        int rows = k == 0 ? 0 : x.checkedNumel("layerNorm") / k;
         if (floatType("layerNorm", x) == DType.FLOAT32 && onDnnl(x)) {
             try {
                 if (DnnlNormalization.layerNorm(x, k, weight, bias, eps, out, saveMean, saveInvStd)) {
@@ -173,7 +173,7 @@ final class CpuNormalization {
     static void layerNormBackward(Tensor gradOut, Tensor x, int k, Tensor weight, Tensor saveMean, Tensor saveInvStd,
                                   Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
         requireContiguous("layerNormBackward", gradOut, x, weight, saveMean, saveInvStd, gradIn, gradWeight, gradBias);
-        int rows = k == 0 ? 0 : x.numel() / k;
+        int rows = k == 0 ? 0 : x.checkedNumel("layerNormBackward") / k;
         if (floatType("layerNormBackward", x) == DType.FLOAT32 && onDnnl(x)) {
             try {
                 if (DnnlNormalization.layerNormBackward(gradOut, x, k, weight, saveMean, saveInvStd, gradIn, gradWeight,

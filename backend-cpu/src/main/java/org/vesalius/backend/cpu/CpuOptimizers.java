@@ -34,7 +34,7 @@ final class CpuOptimizers {
         float keep = (float) (1 - dampening);
         float step = (float) -lr;
         boolean hasMomentum = buf != null;
-        forChunks(param.numel(), 5, (from, len) -> {
+        forChunks(param.checkedNumel("sgdStep"), 5, (from, len) -> {
             float[] pv = NnScratch.floats(0, len);
             float[] gv = NnScratch.floats(1, len);
             float[] bv = NnScratch.floats(2, len);
@@ -98,7 +98,7 @@ final class CpuOptimizers {
         float negStepSize = (float) -(lr / (1 - Math.pow(beta1, step)));
         boolean scale = decoupled && weightDecay != 0;
         boolean amsgrad = maxExpAvgSq != null;
-        forChunks(param.numel(), amsgrad ? 9 : 7, (from, len) -> {
+        forChunks(param.checkedNumel("adamStep"), amsgrad ? 9 : 7, (from, len) -> {
             float[] pv = NnScratch.floats(0, len);
             float[] gv = NnScratch.floats(1, len);
             float[] mv = NnScratch.floats(2, len);
@@ -158,7 +158,7 @@ final class CpuOptimizers {
         if (param.dtype() != DType.FLOAT32 || !param.isContiguous()) {
             return false;
         }
-        int n = param.numel();
+        long n = param.numel();
         for (Tensor t : others) {
             if (t != null && (t.dtype() != DType.FLOAT32 || !t.isContiguous() || t.numel() != n
                     || !java.util.Arrays.equals(t.shape(), param.shape()))) {

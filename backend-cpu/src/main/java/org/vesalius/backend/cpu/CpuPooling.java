@@ -46,8 +46,8 @@ final class CpuPooling {
         requireContiguous("maxPoolBackward", gradOut, indices, gradIn);
         int nd = gradIn.dim() - 2;
         int planes = planes(gradIn, nd);
-        int inP = gradIn.numel() / Math.max(planes, 1);
-        int outP = gradOut.numel() / Math.max(planes, 1);
+        int inP = gradIn.checkedNumel("maxPoolBackward") / Math.max(planes, 1);
+        int outP = gradOut.checkedNumel("maxPoolBackward") / Math.max(planes, 1);
         if (floatType("maxPoolBackward", gradOut) == DType.FLOAT32) {
             PoolKernelsF32.maxPoolBackward(floats(gradOut), gradOut.offset(), longs(indices), indices.offset(),
                     floats(gradIn), gradIn.offset(), planes, inP, outP, PAR);

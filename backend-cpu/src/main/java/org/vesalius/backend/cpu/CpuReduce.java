@@ -56,6 +56,8 @@ final class CpuReduce {
         double d;
         long l;
         boolean seenNan;
+        /** float chunks widened for the ops other than SUM; reused, as one Acc sees many chunks. */
+        private double[] widened;
 
         Acc(ReduceOp op, boolean integral) {
             this.op = op;
@@ -155,7 +157,10 @@ final class CpuReduce {
                 d += total;
                 return;
             }
-            double[] t = new double[n];
+            if (widened == null || widened.length < n) {
+                widened = new double[n];
+            }
+            double[] t = widened;
             for (int i = 0; i < n; i++) {
                 t[i] = v[i];
             }
@@ -238,7 +243,7 @@ final class CpuReduce {
                     for (long p = pf; p < pt; p++) {
                         Acc acc = new Acc(op, integral);
                         Buffers buf = new Buffers(kind, plan.reduced.chunk);
-                        plan.reduced.forEach(rbase, redN * p / parts, redN * (p + 1) / parts,
+                        plan.reduced.forEach(rbase, Parallel.split(redN, parts, p), Parallel.split(redN, parts, p + 1),
                                 (roff, rlen) -> buf.accumulate(sx, roff[0], rs, rlen, acc));
                         partial[(int) p] = acc;
                     }
@@ -316,17 +321,19 @@ final class CpuReduce {
         CpuStorage sv = CpuElementwise.st(v);
         CpuStorage si = CpuElementwise.st(ix);
         boolean integral = Access.kind(x.dtype()) == Access.Kind.L;
-        Parallel.range(it.numel, Math.max(1, Parallel.GRAIN / n), (from, to) -> {
-            double[] line = new double[n];
-            long[] lline = integral ? new long[n] : null;
+        // along a broadcast dim (stride 0, expand) every element is the first: it is the answer
+        int m = xs == 0 ? Math.min(n, 1) : n;
+        Parallel.range(it.numel, Math.max(1, Parallel.GRAIN / m), (from, to) -> {
+            double[] line = new double[m];
+            long[] lline = integral ? new long[m] : null;
             it.forEach(from, to, (off, len) -> {
                 for (int j = 0; j < len; j++) {
                     int base = off[0] + j * it.inner(0);
                     int best = 0;
                     if (integral) {
-                        Access.load(sx, base, xs, lline, n);
+                        Access.load(sx, base, xs, lline, m);
                         long b = lline[0];
-                        for (int i = 1; i < n; i++) {
+                        for (int i = 1; i < m; i++) {
                             if (max ? lline[i] > b : lline[i] < b) {
                                 b = lline[i];
                                 best = i;
@@ -334,10 +341,10 @@ final class CpuReduce {
                         }
                         Access.putLong(sv, off[1] + j * it.inner(1), b);
                     } else {
-                        Access.load(sx, base, xs, line, n);
+                        Access.load(sx, base, xs, line, m);
                         double b = line[0];
                         if (b == b) {
-                            for (int i = 1; i < n; i++) {
+                            for (int i = 1; i < m; i++) {
                                 double c = line[i];
                                 if (c != c) {
                                     best = i;

@@ -88,7 +88,7 @@ final class DnnlNormalization {
                              Tensor saveInvStd) {
         int n = x.size(0);
         int c = x.size(1);
-        int s = x.numel() / (n * c);
+        int s = x.checkedNumel("batchNorm") / (n * c);
         float[] w = NnTensors.floatArray(weight);
         float[] b = NnTensors.floatArray(bias);
         float[] rm = NnTensors.floatArray(runningMean);
@@ -197,7 +197,7 @@ final class DnnlNormalization {
         }
         int n = x.size(0);
         int c = x.size(1);
-        int s = x.numel() / (n * c);
+        int s = x.checkedNumel("batchNorm") / (n * c);
         float[] w = NnTensors.floatArray(weight);
         float[] mean = NnTensors.floatArray(saveMean);
         float[] inv = NnTensors.floatArray(saveInvStd);
@@ -342,7 +342,7 @@ final class DnnlNormalization {
 
     static boolean layerNorm(Tensor x, int k, Tensor weight, Tensor bias, double eps, Tensor out, Tensor saveMean,
                              Tensor saveInvStd) {
-        int rows = x.numel() / k;
+        int rows = x.checkedNumel("layerNorm") / k;
         try (Scratch t = new Scratch(rows)) {
             DnnlNormKernels.layerForward(rows, k, (float) eps, weight != null, bias != null, addr(x), addr(out),
                     addr(saveMean), t.at(0), addr(weight), addr(bias));
@@ -364,7 +364,7 @@ final class DnnlNormalization {
         if (gradIn == null) {
             return false;
         }
-        int rows = x.numel() / k;
+        int rows = x.checkedNumel("layerNormBackward") / k;
         // [var (rows) | ones (k) | weight gradient (k) | bias gradient (k)], as for batch norm
         try (Scratch t = new Scratch(rows + 3 * k)) {
             t.write(varFromInvStd(NnTensors.floatArray(saveInvStd)), 0);
@@ -386,7 +386,7 @@ final class DnnlNormalization {
                              Tensor saveMean, Tensor saveInvStd) {
         int n = x.size(0);
         int c = x.size(1);
-        int s = x.numel() / (n * c);
+        int s = x.checkedNumel("batchNorm") / (n * c);
         if (s < forwardRowMin) {
             return false;
         }
@@ -427,7 +427,7 @@ final class DnnlNormalization {
                                      Tensor saveInvStd, Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
         int n = x.size(0);
         int c = x.size(1);
-        int s = x.numel() / (n * c);
+        int s = x.checkedNumel("batchNorm") / (n * c);
         if (gradIn == null || s < backwardRowMin) {
             return false;
         }

@@ -91,7 +91,7 @@ final class NnTensors {
         if (t == null) {
             return null;
         }
-        float[] a = new float[t.numel()];
+        float[] a = new float[t.checkedNumel("normalization")];
         Access.load((CpuStorage) t.storage(), t.offset(), 1, a, a.length);
         return a;
     }
@@ -100,7 +100,7 @@ final class NnTensors {
         if (t == null) {
             return null;
         }
-        double[] a = new double[t.numel()];
+        double[] a = new double[t.checkedNumel("normalization")];
         Access.load((CpuStorage) t.storage(), t.offset(), 1, a, a.length);
         return a;
     }

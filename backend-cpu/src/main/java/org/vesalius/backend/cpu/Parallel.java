@@ -61,6 +61,14 @@ final class Parallel {
         }
     }
 
+    /**
+     * Where part {@code i} of {@code parts} near-equal parts of [0, n) starts; {@code n * i / parts}
+     * without the product, which overflows for the views (expand) of up to 2^63-1 elements.
+     */
+    static long split(long n, long parts, long i) {
+        return i * (n / parts) + Math.min(i, n % parts);
+    }
+
     /** Runs {@code body} over [0, n), split across threads when each part gets at least {@code grain}. */
     static void range(long n, long grain, Range body) {
         int t = threads;
@@ -75,13 +83,13 @@ final class Parallel {
         @SuppressWarnings("unchecked")
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[(int) parts - 1];
         for (int i = 1; i < parts; i++) {
-            long from = n * i / parts;
-            long to = n * (i + 1) / parts;
+            long from = split(n, parts, i);
+            long to = split(n, parts, i + 1);
             tasks[i - 1] = p.submit(() -> body.run(from, to));
         }
         RuntimeException first = null;
         try {
-            body.run(0, n / parts);
+            body.run(0, split(n, parts, 1));
         } catch (RuntimeException e) {
             first = e;
         }

@@ -6,6 +6,10 @@ import org.vesalius.tensor.Tensor;
  * Walks several same-shaped strided tensors together, in row-major order of the shape, handing a
  * kernel chunks of up to {@link #CHUNK} elements along the innermost dimension. Dimensions that
  * are contiguous for every operand are merged first, so a contiguous tensor is one long row.
+ *
+ * <p>Positions in the row-major order are longs: a view (expand) may have more than 2^31-1
+ * elements. Offsets and strides stay ints, since every element reached lies in a storage of at
+ * most 2^31-1 elements; merged dimensions stay below 2^31 so that the per-dim sizes do too.
  */
 final class Strided {
     static final int CHUNK = 2048;
@@ -48,7 +52,7 @@ final class Strided {
                 st[k] = UNIT;
                 base[k] = ops[k].offset();
             }
-            return new Strided(new int[] {ops[0].numel()}, st, base);
+            return new Strided(new int[] {(int) ops[0].numel()}, st, base); // contiguous: fits an int
         }
         int[][] st = new int[nops][];
         int[] base = new int[nops];
@@ -62,7 +66,7 @@ final class Strided {
     private static final int[] UNIT = {1};
 
     private static boolean dense(Tensor[] ops) {
-        int n = ops[0].numel();
+        long n = ops[0].numel();
         for (Tensor t : ops) {
             if (t.numel() != n || !t.isContiguous()) {
                 return false;
@@ -112,9 +116,10 @@ final class Strided {
             mst[k][0] = ss[k][0];
         }
         for (int d = 1; d < n; d++) {
-            boolean merge = true;
-            for (int k = 0; k < nops; k++) {
-                if (mst[k][m] != ss[k][d] * sh[d]) {
+            // a merged size past 2^31-1 (a large expand: stride 0 merges with anything) stays two dims
+            boolean merge = (long) mshape[m] * sh[d] <= Integer.MAX_VALUE;
+            for (int k = 0; merge && k < nops; k++) {
+                if (mst[k][m] != (long) ss[k][d] * sh[d]) {
                     merge = false;
                     break;
                 }

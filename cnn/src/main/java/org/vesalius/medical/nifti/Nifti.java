@@ -565,8 +565,12 @@ public final class Nifti {
         // nothing needs converting, and that one belongs to the caller
         try (Scope scope = Scope.open()) {
             Tensor t = data.to(cast).contiguous();
-            int n = t.numel();
-            ByteBuffer bb = ByteBuffer.allocate(n * width).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long bytes = t.numel() * width;
+            if (bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("Nifti.write: voxel data of shape " + java.util.Arrays.toString(t.shape())
+                        + " as " + cast + " is " + bytes + " bytes, more than the 2 GiB written from one Java array");
+            }
+            ByteBuffer bb = ByteBuffer.allocate((int) bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             switch (cast) {
                 case FLOAT64: for (double x : t.toDoubleArray()) { bb.putDouble(x); } break;
                 case INT32: for (int x : t.toIntArray()) { bb.putInt(x); } break;
