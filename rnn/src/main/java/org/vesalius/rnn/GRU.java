@@ -1,5 +1,6 @@
 package org.vesalius.rnn;
 
+import org.vesalius.backend.RnnMode;
 import org.vesalius.tensor.Generator;
 import org.vesalius.tensor.Tensor;
 
@@ -22,7 +23,7 @@ public class GRU extends RNNBase {
     /** The full form, PyTorch's arguments in order. */
     public GRU(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
                boolean bidirectional, Generator generator) {
-        super(Mode.GRU, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, 0, generator);
+        super(RnnMode.GRU, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, 0, generator);
     }
 
     /** The output and final hidden state from {@code h0} (null: zeros). */

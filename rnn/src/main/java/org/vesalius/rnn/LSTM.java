@@ -1,5 +1,6 @@
 package org.vesalius.rnn;
 
+import org.vesalius.backend.RnnMode;
 import org.vesalius.tensor.Generator;
 import org.vesalius.tensor.Tensor;
 
@@ -22,7 +23,7 @@ public class LSTM extends RNNBase {
     /** The full form, PyTorch's arguments in order. */
     public LSTM(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
                 boolean bidirectional, int projSize, Generator generator) {
-        super(Mode.LSTM, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, projSize, generator);
+        super(RnnMode.LSTM, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, projSize, generator);
     }
 
     /** The output and final states from {@code h0} and {@code c0} (null: zeros). */

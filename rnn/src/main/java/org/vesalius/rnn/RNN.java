@@ -1,5 +1,6 @@
 package org.vesalius.rnn;
 
+import org.vesalius.backend.RnnMode;
 import org.vesalius.tensor.Generator;
 import org.vesalius.tensor.Tensor;
 
@@ -24,12 +25,12 @@ public class RNN extends RNNBase {
                 generator);
     }
 
-    private static Mode mode(String nonlinearity) {
+    private static RnnMode mode(String nonlinearity) {
         if ("tanh".equals(nonlinearity)) {
-            return Mode.RNN_TANH;
+            return RnnMode.RNN_TANH;
         }
         if ("relu".equals(nonlinearity)) {
-            return Mode.RNN_RELU;
+            return RnnMode.RNN_RELU;
         }
         throw new IllegalArgumentException("RNN: nonlinearity must be \"tanh\" or \"relu\", got \"" + nonlinearity + "\"");
     }

@@ -3,6 +3,7 @@ package org.vesalius.rnn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.vesalius.backend.RnnMode;
 import org.vesalius.nn.Init;
 import org.vesalius.nn.Module;
 import org.vesalius.tensor.DType;
@@ -27,18 +28,7 @@ import org.vesalius.tensor.Tensor;
  * final state is taken there, and the reverse direction starts there).
  */
 public abstract class RNNBase extends Module {
-    /** The recurrence a layer computes. */
-    public enum Mode {
-        RNN_TANH(1), RNN_RELU(1), LSTM(4), GRU(3);
-
-        final int gates;
-
-        Mode(int gates) {
-            this.gates = gates;
-        }
-    }
-
-    private final Mode mode;
+    private final RnnMode mode;
     private final int inputSize;
     private final int hiddenSize;
     private final int numLayers;
@@ -47,8 +37,9 @@ public abstract class RNNBase extends Module {
     private final double dropout;
     private final boolean bidirectional;
     private final int projSize;
+    private boolean fused = true;
 
-    protected RNNBase(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst,
+    protected RNNBase(RnnMode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst,
                       double dropout, boolean bidirectional, int projSize, Generator generator) {
         String name = getClass().getSimpleName();
         if (inputSize <= 0 || hiddenSize <= 0) {
@@ -61,7 +52,7 @@ public abstract class RNNBase extends Module {
         if (!(dropout >= 0 && dropout <= 1)) {
             throw new IllegalArgumentException(name + ": dropout must be in [0, 1], got " + dropout);
         }
-        if (projSize < 0 || (projSize > 0 && mode != Mode.LSTM) || projSize >= hiddenSize && projSize > 0) {
+        if (projSize < 0 || (projSize > 0 && mode != RnnMode.LSTM) || projSize >= hiddenSize && projSize > 0) {
             throw new IllegalArgumentException(name + ": projSize must be 0, or (LSTM only) between 1 and hiddenSize - 1; got "
                     + projSize + " with hiddenSize " + hiddenSize);
         }
@@ -74,7 +65,7 @@ public abstract class RNNBase extends Module {
         this.dropout = dropout;
         this.bidirectional = bidirectional;
         this.projSize = projSize;
-        int g = mode.gates * hiddenSize;
+        int g = mode.gates() * hiddenSize;
         int out = outSize();
         for (int layer = 0; layer < numLayers; layer++) {
             int in = layer == 0 ? inputSize : out * directions();
@@ -106,7 +97,7 @@ public abstract class RNNBase extends Module {
         }
     }
 
-    public Mode mode() {
+    public RnnMode mode() {
         return mode;
     }
 
@@ -133,6 +124,22 @@ public abstract class RNNBase extends Module {
     /** Size of h: {@code projSize} when set, else {@code hiddenSize}. */
     public int outSize() {
         return projSize > 0 ? projSize : hiddenSize;
+    }
+
+    /**
+     * Whether the layers may run on the backend's fused recurrent kernel (oneDNN on the CPU, float32)
+     * where it covers the configuration (default true). The fused kernel is differentiable once; turn
+     * it off to differentiate a layer twice. Padded float32 batches without projection use it; packed
+     * batches, float64 and projections compose tensor ops. Returns this layer.
+     */
+    public RNNBase fused(boolean fused) {
+        this.fused = fused;
+        return this;
+    }
+
+    /** Whether {@link #fused(boolean)} is on. */
+    public boolean isFused() {
+        return fused;
     }
 
     private int directions() {
@@ -212,7 +219,7 @@ public abstract class RNNBase extends Module {
         }
         int states = numLayers * directions();
         checkState(name, "h0", h0, states, n, outSize(), x.dtype());
-        if (mode == Mode.LSTM) {
+        if (mode == RnnMode.LSTM) {
             checkState(name, "c0", c0, states, n, hiddenSize, x.dtype());
         } else if (c0 != null) {
             throw new IllegalArgumentException(name + ": only an LSTM takes a cell state c0");
@@ -220,12 +227,25 @@ public abstract class RNNBase extends Module {
         Tensor layerIn = x;
         List<Tensor> hs = new ArrayList<>();
         List<Tensor> cs = new ArrayList<>();
+        boolean useKernel = fusedKernel(x, batchSizes);
         for (int layer = 0; layer < numLayers; layer++) {
+            if (useKernel) {
+                Tensor[] r = fusedLayer(layerIn, layer, h0, c0);
+                layerIn = r[0];
+                hs.addAll(r[1].unbind(0));
+                if (r[2] != null) {
+                    cs.addAll(r[2].unbind(0));
+                }
+                if (dropout > 0 && isTraining() && layer < numLayers - 1) {
+                    layerIn = layerIn.dropout(dropout, true);
+                }
+                continue;
+            }
             Tensor[] outs = new Tensor[directions()];
             for (int dir = 0; dir < directions(); dir++) {
                 int s = layer * directions() + dir;
                 Tensor hInit = h0 == null ? Tensor.zeros(x.dtype(), x.device(), n, outSize()) : h0.select(0, s);
-                Tensor cInit = mode != Mode.LSTM ? null : c0 == null ? Tensor.zeros(x.dtype(), x.device(), n, hiddenSize) : c0.select(0, s);
+                Tensor cInit = mode != RnnMode.LSTM ? null : c0 == null ? Tensor.zeros(x.dtype(), x.device(), n, hiddenSize) : c0.select(0, s);
                 Tensor[] r = direction(layerIn, batchSizes, layer, dir, hInit, cInit);
                 outs[dir] = r[0];
                 hs.add(r[1]);
@@ -241,6 +261,47 @@ public abstract class RNNBase extends Module {
         Tensor h = Tensor.stack(hs, 0);
         Tensor c = cs.isEmpty() ? null : Tensor.stack(cs, 0);
         return new Tensor[] {layerIn, h, c};
+    }
+
+    /** Whether this call can run on the backend's fused kernel: padded (every row runs every step), no projection. */
+    private boolean fusedKernel(Tensor x, int[] batchSizes) {
+        if (!fused || projSize > 0 || !x.backend().supportsRnn(mode, x.dtype())) {
+            return false;
+        }
+        for (int b : batchSizes) {
+            if (b != x.size(1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One layer, both directions, on the backend's kernel: weights stacked per direction. */
+    private Tensor[] fusedLayer(Tensor x, int layer, Tensor h0, Tensor c0) {
+        int d = directions();
+        int n = x.size(1);
+        Tensor[] wIh = new Tensor[d];
+        Tensor[] wHh = new Tensor[d];
+        Tensor[] bIh = new Tensor[d];
+        Tensor[] bHh = new Tensor[d];
+        for (int dir = 0; dir < d; dir++) {
+            String sfx = suffix(layer, dir);
+            wIh[dir] = getParameter("weight_ih" + sfx);
+            wHh[dir] = getParameter("weight_hh" + sfx);
+            if (bias) {
+                bIh[dir] = getParameter("bias_ih" + sfx);
+                bHh[dir] = getParameter("bias_hh" + sfx);
+            }
+        }
+        Tensor hx = h0 == null ? Tensor.zeros(x.dtype(), x.device(), d, n, hiddenSize) : h0.narrow(0, layer * d, d);
+        Tensor cx = mode != RnnMode.LSTM ? null
+                : c0 == null ? Tensor.zeros(x.dtype(), x.device(), d, n, hiddenSize) : c0.narrow(0, layer * d, d);
+        return Tensor.rnnLayer(mode, x, hx, cx, stacked(wIh), stacked(wHh), bias ? stacked(bIh) : null,
+                bias ? stacked(bHh) : null);
+    }
+
+    private static Tensor stacked(Tensor[] perDirection) {
+        return perDirection.length == 1 ? perDirection[0].unsqueeze(0) : Tensor.stack(0, perDirection);
     }
 
     private static void checkState(String name, String what, Tensor s, int states, int n, int size, DType dtype) {
@@ -304,7 +365,7 @@ public abstract class RNNBase extends Module {
                     hOut = Cells.gru(g, hIn, wHh, bHh);
                     break;
                 default:
-                    hOut = Cells.rnn(g, hIn, wHh, bHh, mode == Mode.RNN_RELU);
+                    hOut = Cells.rnn(g, hIn, wHh, bHh, mode == RnnMode.RNN_RELU);
             }
             outs[t] = b == n ? hOut : Tensor.cat(0, hOut, Tensor.zeros(hOut.dtype(), hOut.device(), n - b, hOut.size(1)));
             if (reverse || b == n) {

@@ -64,6 +64,41 @@ class RNNBehaviourTest {
     }
 
     @Test
+    void fusedAndComposedPathsAgreeInFloat32() {
+        for (RNNBase m : new RNNBase[] {new LSTM(5, 6, 2, true, 0, true), new GRU(5, 6, 2, false, 0, true),
+            new RNN(5, 6, 1, "relu", true, false, 0, true, new Generator(3))}) {
+            Tensor x = Tensor.randn(new Generator(4), m.batchFirst() ? 3 : 7, m.batchFirst() ? 7 : 3, 5);
+            Tensor fused = m.forward(x);
+            m.fused(false);
+            Tensor composed = m.forward(x);
+            m.fused(true);
+            float[] a = fused.toFloatArray();
+            float[] b = composed.toFloatArray();
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i], a[i], 2e-5, m + " element " + i);
+            }
+        }
+    }
+
+    @Test
+    void fusedKernelRefusesASecondDerivativeClearly() {
+        LSTM lstm = new LSTM(3, 4);
+        Tensor x = Tensor.randn(5, 2, 3).requiresGrad_(true);
+        Tensor y = lstm.forward(x).sum();
+        Tensor g = org.vesalius.autograd.Autograd.grad(new Tensor[] {y}, new Tensor[] {x}, null, true, false, false)[0];
+        assertTrue(g != null);
+        Tensor y2 = lstm.forward(x).sum();
+        String m = assertThrows(IllegalStateException.class, () -> org.vesalius.autograd.Autograd.grad(
+                new Tensor[] {y2}, new Tensor[] {x}, null, true, true, false)).getMessage();
+        assertTrue(m.contains("fused(false)"), m);
+        lstm.fused(false);
+        Tensor y3 = lstm.forward(x).sum();
+        Tensor g3 = org.vesalius.autograd.Autograd.grad(new Tensor[] {y3}, new Tensor[] {x}, null, true, true, false)[0];
+        g3.sum().backward();
+        assertTrue(x.grad() != null);
+    }
+
+    @Test
     void dropoutActsBetweenLayersOnlyWhenTraining() {
         GRU gru = new GRU(3, 4, 2, false, 0.5, false);
         Tensor x = Tensor.randn(6, 2, 3);

@@ -172,6 +172,70 @@ class RNNParityTest {
         }
     }
 
+    /** Float32 through the backend's fused kernel: outputs and gradients against PyTorch's float64 numbers. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layers")
+    void fusedFloat32LayerMatchesPyTorch(String id, JsonObject c) {
+        RNNBase m = layer(c);
+        loadParams(m, c);
+        m.to(DType.FLOAT32);
+        boolean packed = c.has("lengths");
+        boolean fusable = !packed && c.get("projSize").getAsInt() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(fusable, "packed and projected layers compose tensor ops");
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.isFused()
+                && Tensor.zeros(1).backend().supportsRnn(m.mode(), DType.FLOAT32), "no fused kernel on this backend");
+        Tensor x = f32(c, "input");
+        Tensor h0 = f32(c, "h0");
+        Tensor c0 = f32(c, "c0");
+        RNNResult r = m.run(x, h0, c0);
+        JsonObject w = c.getAsJsonObject("gradWeights");
+        expect(c, "output", r.output(), F32);
+        expect(c, "h", r.h(), F32);
+        Tensor loss = r.output().mul(FixtureTensors.build(w.getAsJsonObject("output")).toFloat()).sum()
+                .add(r.h().mul(FixtureTensors.build(w.getAsJsonObject("h")).toFloat()).sum());
+        if (r.c() != null) {
+            expect(c, "c", r.c(), F32);
+            loss = loss.add(r.c().mul(FixtureTensors.build(w.getAsJsonObject("c")).toFloat()).sum());
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(reaches(r.output(), "rnnLayer", 6), "the fused kernel ran");
+        loss.backward();
+        expect(c, "gradInput", x.grad(), F32);
+        if (h0 != null) {
+            expect(c, "gradH0", h0.grad(), F32);
+        }
+        if (c0 != null) {
+            expect(c, "gradC0", c0.grad(), F32);
+        }
+        JsonObject grads = c.getAsJsonObject("grads");
+        for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
+            FixtureTensors.assertValues(id + " fused grad " + p.getKey(), grads.getAsJsonObject(p.getKey()),
+                    p.getValue().grad(), F32);
+        }
+    }
+
+    private static final Tolerance F32 = new Tolerance(2e-4, 2e-5);
+
+    /** Whether an op named {@code op} produced {@code t} within {@code depth} recorded ops. */
+    static boolean reaches(Tensor t, String op, int depth) {
+        if (t == null || t.gradFn() == null || depth == 0) {
+            return false;
+        }
+        if (t.gradFn().name().equals(op)) {
+            return true;
+        }
+        for (Tensor in : t.gradFn().inputs()) {
+            if (reaches(in, op, depth - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Tensor f32(JsonObject c, String name) {
+        Tensor t = tensor(c, name);
+        return t == null ? null : t.toFloat().requiresGrad_(true);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cells")
     void cellMatchesPyTorch(String id, JsonObject c) {

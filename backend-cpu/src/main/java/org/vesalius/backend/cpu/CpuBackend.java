@@ -9,6 +9,7 @@ import org.vesalius.backend.ConvParams;
 import org.vesalius.backend.InterpolationMode;
 import org.vesalius.backend.PoolParams;
 import org.vesalius.backend.ReduceOp;
+import org.vesalius.backend.RnnMode;
 import org.vesalius.backend.Storage;
 import org.vesalius.backend.UnaryOp;
 import org.vesalius.tensor.DType;
@@ -375,5 +376,25 @@ public final class CpuBackend implements Backend {
     @Override
     public void normal(Tensor out, double mean, double std, long seed, long offset) {
         CpuRandom.normal(out, mean, std, seed, offset);
+    }
+
+    @Override
+    public boolean supportsRnn(RnnMode mode, DType dtype) {
+        return CpuRnn.supports(mode, dtype);
+    }
+
+    @Override
+    public Tensor rnnForward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
+                             Tensor bHh, Tensor y, Tensor hy, Tensor cy, boolean training) {
+        return CpuRnn.forward(mode, x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, training);
+    }
+
+    @Override
+    public void rnnBackward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
+                            Tensor bHh, Tensor y, Tensor hy, Tensor cy, Tensor workspace, Tensor dy, Tensor dhy,
+                            Tensor dcy, Tensor dx, Tensor dhx, Tensor dcx, Tensor dWIh, Tensor dWHh, Tensor dBIh,
+                            Tensor dBHh) {
+        CpuRnn.backward(mode, x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx, dWIh,
+                dWHh, dBIh, dBHh);
     }
 }
