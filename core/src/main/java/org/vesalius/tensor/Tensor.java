@@ -453,9 +453,16 @@ public final class Tensor implements AutoCloseable {
         return Sorting.randperm(n, gen, Device.CPU);
     }
 
-    /** Seeds the default generator, like {@code torch.manual_seed}. */
+    /**
+     * Seeds the calling thread's default generator, like {@code torch.manual_seed} but per thread:
+     * afterwards this thread's unseeded random ops ({@code rand}, {@code randn}, {@code randint},
+     * {@code randperm}, {@code dropout}, the initial weights of layers built without a generator and
+     * {@code Dropout} modules without one) draw the same numbers on every run, whatever other threads
+     * draw. Other threads' default generators are not touched; each thread that needs repeatable
+     * numbers seeds its own (see {@link Generator} for the seeds of threads that do not).
+     */
     public static void manualSeed(long seed) {
-        Generator.defaultGenerator().manualSeed(seed);
+        Generator.seedDefault(seed);
     }
 
     /** A float32 tensor holding {@code data} (row-major) with the given shape; no shape means 1-D. */
