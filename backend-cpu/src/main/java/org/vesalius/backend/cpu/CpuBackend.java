@@ -575,7 +575,11 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor rnnForward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
                              Tensor bHh, Tensor y, Tensor hy, Tensor cy, boolean training) {
-        return CpuRnn.forward(mode, x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, training);
+        try {
+            return CpuRnn.forward(mode, x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, training);
+        } finally {
+            fence(x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy);
+        }
     }
 
     @Override
@@ -583,7 +587,11 @@ public final class CpuBackend implements Backend {
                             Tensor bHh, Tensor y, Tensor hy, Tensor cy, Tensor workspace, Tensor dy, Tensor dhy,
                             Tensor dcy, Tensor dx, Tensor dhx, Tensor dcx, Tensor dWIh, Tensor dWHh, Tensor dBIh,
                             Tensor dBHh) {
-        CpuRnn.backward(mode, x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx, dWIh,
-                dWHh, dBIh, dBHh);
+        try {
+            CpuRnn.backward(mode, x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx, dWIh,
+                    dWHh, dBIh, dBHh);
+        } finally {
+            fence(x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx, dWIh, dWHh, dBIh, dBHh);
+        }
     }
 }
