@@ -1,0 +1,49 @@
+package org.vesalius.medical;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.vesalius.testing.ReaderFuzz;
+
+/** What the medical readers' fuzz tests share: describing an image, the corpus, gzip. */
+public final class FuzzImages {
+    private FuzzImages() {
+    }
+
+    /** The image's size in bytes and a fingerprint of its values and geometry; closes it. */
+    public static ReaderFuzz.Decoded describe(MedicalImage img) {
+        try (img) {
+            long bytes = (long) img.data().numel() * img.data().dtype().byteSize();
+            String print = Arrays.toString(img.data().shape()) + img.data().dtype()
+                    + Arrays.hashCode(img.data().toDoubleArray()) + Arrays.toString(img.spacing())
+                    + Arrays.toString(img.origin()) + Arrays.toString(img.direction());
+            return new ReaderFuzz.Decoded(bytes, print);
+        }
+    }
+
+    /** A file of the conformance corpus ({@code src/test/resources/medical}). */
+    public static byte[] corpus(String file) throws IOException {
+        return Files.readAllBytes(ConformanceTest.corpus().resolve(file));
+    }
+
+    public static byte[] gunzip(byte[] b) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
+            return in.readAllBytes();
+        }
+    }
+
+    public static byte[] gzip(byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
