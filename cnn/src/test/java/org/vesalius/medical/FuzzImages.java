@@ -31,6 +31,11 @@ public final class FuzzImages {
         return Files.readAllBytes(ConformanceTest.corpus().resolve(file));
     }
 
+    /** A file of the test resources ({@code src/test/resources}), e.g. {@code medical-fixtures/x.dcm}. */
+    public static byte[] resource(String path) throws IOException {
+        return Files.readAllBytes(ConformanceTest.corpus().getParent().resolve(path));
+    }
+
     public static byte[] gunzip(byte[] b) throws IOException {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
             return in.readAllBytes();

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Seeded fuzzing of a file reader, shared by the readers' fuzz tests. Each case takes one of a few valid
  * seed files and damages it: a truncation, overwritten bytes, a header field set to a value chosen to
- * break size arithmetic (0, -1, 2^31, 2^40, NaN, "1e999", ...), a deleted or repeated range. Then it
+ * break size arithmetic (0, -1, 2^31, 2^40, NaN, "1e999", ...), a deleted or repeated range, or random
+ * bytes after a valid beginning. Then it
  * reads the result on a worker thread and fails the test unless the reader
  * <ul>
  *   <li>returned a result, or threw a checked exception with a non-blank message (an unchecked
@@ -116,11 +117,12 @@ public final class ReaderFuzz<T> {
     }
 
     /** Counts of one run, for the test's own assertions and its report. */
-    public record Report(String reader, int cases, int results, int exceptions, long maxAllocated, long millis) {
+    public record Report(String reader, int cases, int results, int exceptions, long maxAllocated, String maxCase,
+                         long millis) {
         @Override
         public String toString() {
-            return String.format("%s: %d cases (%d results, %d checked exceptions), at most %,d bytes allocated by one case, "
-                    + "%.1f s", reader, cases, results, exceptions, maxAllocated, millis / 1000.0);
+            return String.format("%s: %d cases (%d results, %d checked exceptions) in %.1f s; at most %,d bytes allocated by "
+                    + "one case (%s)", reader, cases, results, exceptions, millis / 1000.0, maxAllocated, maxCase);
         }
     }
 
@@ -239,6 +241,7 @@ public final class ReaderFuzz<T> {
         int exceptions = 0;
         int run = 0;
         long maxAllocated = 0;
+        String maxCase = "none";
         try {
             for (Seed s : seeds) { // also warms up the classes the reader loads, outside the measured cases
                 Outcome o;
@@ -278,7 +281,10 @@ public final class ReaderFuzz<T> {
                 } else if (!(o.thrown() instanceof RuntimeException) && !(o.thrown() instanceof Error)) {
                     exceptions++;
                 }
-                maxAllocated = Math.max(maxAllocated, o.allocated());
+                if (o.allocated() > maxAllocated) {
+                    maxAllocated = o.allocated();
+                    maxCase = where + (o.decoded() == null ? ", failed" : ", decoded " + o.decoded().bytes() + " bytes");
+                }
                 if (problem != null) {
                     failed++;
                     report(failures, where + ": " + problem);
@@ -287,7 +293,8 @@ public final class ReaderFuzz<T> {
         } finally {
             exec[0].shutdownNow();
         }
-        Report r = new Report(reader, run, results, exceptions, maxAllocated, (System.nanoTime() - start) / 1_000_000);
+        Report r = new Report(reader, run, results, exceptions, maxAllocated, maxCase,
+                (System.nanoTime() - start) / 1_000_000);
         System.out.println(r);
         if (failed > 0) {
             throw new AssertionError(failed + " of " + run + " " + reader + " cases failed (first " + failures.size()
@@ -380,11 +387,11 @@ public final class ReaderFuzz<T> {
         byte[] b = s.plain().clone();
         int kind = r.nextInt(100);
         String what;
-        if (kind < 20 || b.length == 0) {
+        if (kind < 18 || b.length == 0) {
             int n = r.nextInt(b.length + 1);
             b = Arrays.copyOf(b, n);
             what = "truncated to " + n + " bytes";
-        } else if (kind < 45 || s.fields().isEmpty() && kind < 80) {
+        } else if (kind < 40 || s.fields().isEmpty() && kind < 75) {
             int flips = 1 + r.nextInt(4);
             StringBuilder sb = new StringBuilder("bytes set:");
             for (int k = 0; k < flips; k++) {
@@ -395,7 +402,7 @@ public final class ReaderFuzz<T> {
                 sb.append(' ').append(at).append("=0x").append(Integer.toHexString(v & 0xFF));
             }
             what = sb.toString();
-        } else if (kind < 80) {
+        } else if (kind < 75) {
             int count = r.nextInt(100) < 80 ? 1 : 2;
             StringBuilder sb = new StringBuilder("fields set:");
             for (int k = 0; k < count; k++) {
@@ -403,7 +410,7 @@ public final class ReaderFuzz<T> {
                 sb.append(' ').append(f.name()).append('=').append(setField(b, f, r));
             }
             what = sb.toString();
-        } else if (kind < 90) {
+        } else if (kind < 85) {
             int from = r.nextInt(b.length);
             int len = 1 + r.nextInt(Math.min(b.length - from, 1 + r.nextInt(64)));
             byte[] out = new byte[b.length - len];
@@ -411,7 +418,7 @@ public final class ReaderFuzz<T> {
             System.arraycopy(b, from + len, out, from, b.length - from - len);
             b = out;
             what = "deleted bytes [" + from + ", " + (from + len) + ")";
-        } else {
+        } else if (kind < 93) {
             int from = r.nextInt(b.length);
             int len = 1 + r.nextInt(Math.min(b.length - from, 1 + r.nextInt(64)));
             byte[] out = new byte[b.length + len];
@@ -419,6 +426,14 @@ public final class ReaderFuzz<T> {
             System.arraycopy(b, from, out, from + len, b.length - from);
             b = out;
             what = "repeated bytes [" + from + ", " + (from + len) + ")";
+        } else { // a valid beginning (magic numbers, a plausible first length), then random bytes
+            int keep = r.nextInt(Math.min(b.length, headerBytes) + 1);
+            byte[] out = Arrays.copyOf(b, keep + r.nextInt(4096));
+            for (int k = keep; k < out.length; k++) {
+                out[k] = (byte) r.nextInt(256);
+            }
+            b = out;
+            what = "the first " + keep + " bytes, then " + (out.length - keep) + " random bytes";
         }
         byte[] input = s.input(b);
         if (s.encode() != null && r.nextInt(100) < 15 && input.length > 0) {

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.vesalius.medical.StoredArray;
 import org.vesalius.medical.StoredType;
 import org.vesalius.medical.Voxels;
+import org.vesalius.medical.raster.JpegHeader;
 
 /**
  * Decodes Pixel Data (native, RLE Lossless, JPEG baseline/extended 8- and 12-bit/lossless) into {@link PixelData}.
@@ -166,7 +167,7 @@ public final class DicomPixels {
                 boolean raw = l.samples() == 1 || l.photometric().startsWith("YBR");
                 int[] sofDims = null;
                 for (int f = 0; f < frames.size(); f++) {
-                    JpegFrameDecoder.Sof sof = JpegFrameDecoder.readSof(frames.get(f), f);
+                    JpegHeader sof = JpegFrameDecoder.readSof(frames.get(f), f);
                     if (sof.width() != l.cols() || sof.height() != l.rows() && sof.height() != 0) {
                         sofDims = new int[] {sof.width(), sof.height()};
                         break;
@@ -293,7 +294,12 @@ public final class DicomPixels {
         for (int i = 0; i < n; i++) {
             rel[i] = px.fragmentRange(i + 1)[0] - 8 - base;
         }
-        double[] eot = ds.get(Tag.ExtendedOffsetTable) != null ? ds.get(Tag.ExtendedOffsetTable).doubles() : null;
+        double[] eot;
+        try {
+            eot = ds.get(Tag.ExtendedOffsetTable) != null ? ds.get(Tag.ExtendedOffsetTable).doubles() : null;
+        } catch (NumberFormatException e) {
+            throw new DicomFormatException(name + ": " + e.getMessage());
+        }
         long[] starts = null;
         if (frames == 1) {
             List<Integer> all = new ArrayList<>();
