@@ -134,6 +134,7 @@ public final class ReaderFuzz<T> {
     private HeapBound bound;
     private String boundText;
     private int headerBytes = 1024;
+    private byte[] alphabet;
     private final List<String> texts = new ArrayList<>(List.of("1e999", "-1e999", "1.0E999999999999", "NaN", "Infinity",
             "-Infinity", "0", "-0", "-1", "4.9E-324", "1e-320", "99999999999", "2147483648", "-2147483649", "", " ",
             "1\\2\\3\\4\\5\\6", "1e999\\0\\0\\0\\1\\0", "abc", "0x10", "1d", "+-1", "1e", "."));
@@ -177,6 +178,15 @@ public final class ReaderFuzz<T> {
         return this;
     }
 
+    /**
+     * Bytes that overwritten header bytes are drawn from half the time, e.g. the characters JSON is made
+     * of, so that edits reach a text header's parser rather than only its UTF-8 check.
+     */
+    public ReaderFuzz<T> alphabet(byte[] bytes) {
+        this.alphabet = bytes.clone();
+        return this;
+    }
+
     /** Extra strings written into {@link Kind#TEXT} fields. */
     public ReaderFuzz<T> texts(String... more) {
         texts.addAll(Arrays.asList(more));
@@ -184,13 +194,21 @@ public final class ReaderFuzz<T> {
     }
 
     /**
-     * Runs the random cases: {@code defaultCases} unless {@link #CASES} says otherwise.
-     * @throws AssertionError listing the failed cases
+     * Runs the random cases: {@code defaultCases} unless {@link #CASES} says otherwise (or only case
+     * {@link #ONLY_CASE}).
+     * @throws AssertionError listing the failed cases, or when the cases gave only results or only
+     *                        exceptions (the mutations would then test little)
      */
     public Report run(int defaultCases) {
         int cases = Integer.getInteger(CASES, 0) > 0 ? Integer.getInteger(CASES) : defaultCases;
         Integer only = Integer.getInteger(ONLY_CASE);
-        return execute(cases, only, i -> mutate(i));
+        Report r = execute(only == null ? cases : only + 1, only, i -> mutate(i));
+        if (only == null && (r.results() == 0 || r.exceptions() == 0)) {
+            // mutations that never let a file through, or never break one, test little
+            throw new AssertionError(reader + ": the mutations gave " + r.results() + " results and " + r.exceptions()
+                    + " checked exceptions; both should occur");
+        }
+        return r;
     }
 
     /**
@@ -200,6 +218,14 @@ public final class ReaderFuzz<T> {
      * nothing). These cases are deterministic and not counted in {@link #CASES}.
      */
     public Report truncations(int restPerSeed) {
+        return truncations(restPerSeed, true);
+    }
+
+    /**
+     * {@link #truncations(int)} for formats where a prefix may be a valid file (CSV cut between records):
+     * with {@code mustFail} false a cut may read as anything, as long as it reads or fails cleanly.
+     */
+    public Report truncations(int restPerSeed, boolean mustFail) {
         List<int[]> cuts = new ArrayList<>();
         for (int s = 0; s < seeds.size(); s++) {
             int len = seeds.get(s).plain().length;
@@ -217,7 +243,7 @@ public final class ReaderFuzz<T> {
             Seed s = seeds.get(cuts.get(i)[0]);
             int n = cuts.get(i)[1];
             return new Case(s, s.input(Arrays.copyOf(s.plain(), n)), n, "truncated to " + n + " of " + s.plain().length
-                    + " bytes", true);
+                    + " bytes", mustFail);
         });
     }
 
@@ -397,7 +423,8 @@ public final class ReaderFuzz<T> {
             for (int k = 0; k < flips; k++) {
                 // mostly in the header, where a change alters structure rather than one value
                 int at = r.nextInt(100) < 75 ? r.nextInt(Math.min(b.length, headerBytes)) : r.nextInt(b.length);
-                byte v = r.nextBoolean() ? (byte) r.nextInt(256) : (byte) (b[at] ^ (1 << r.nextInt(8)));
+                byte v = alphabet != null && r.nextBoolean() ? alphabet[r.nextInt(alphabet.length)]
+                        : r.nextBoolean() ? (byte) r.nextInt(256) : (byte) (b[at] ^ (1 << r.nextInt(8)));
                 b[at] = v;
                 sb.append(' ').append(at).append("=0x").append(Integer.toHexString(v & 0xFF));
             }
@@ -529,6 +556,44 @@ public final class ReaderFuzz<T> {
             thrown = t;
         }
         return new Measured(mx.getCurrentThreadAllocatedBytes() - before, thrown);
+    }
+
+    /**
+     * A fresh directory in memory ({@code /dev/shm}) for readers that take a path, deleted when the JVM
+     * exits, or {@code fallback} where there is none: writing each case to a disk-backed temporary
+     * directory took a millisecond per case here, a hundred times more than in memory.
+     */
+    public static java.nio.file.Path memoryDirectory(java.nio.file.Path fallback) throws java.io.IOException {
+        java.nio.file.Path shm = java.nio.file.Path.of("/dev/shm");
+        if (!java.nio.file.Files.isDirectory(shm) || !java.nio.file.Files.isWritable(shm)) {
+            return fallback;
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(shm, "vesalius-fuzz");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+                java.nio.file.Files.deleteIfExists(dir);
+            } catch (java.io.IOException e) {
+                // a leftover directory in /dev/shm is harmless
+            }
+        }));
+        return dir;
+    }
+
+    /** The size and a fingerprint of tensors a reader returned (shape, dtype, values), closing them. */
+    public static Decoded describeTensors(java.util.Collection<org.vesalius.tensor.Tensor> tensors) {
+        long bytes = 0;
+        StringBuilder print = new StringBuilder();
+        for (org.vesalius.tensor.Tensor t : tensors) {
+            try (t) {
+                bytes += (long) t.numel() * t.dtype().byteSize();
+                print.append(Arrays.toString(t.shape())).append(t.dtype()).append(Arrays.hashCode(t.toDoubleArray()))
+                        .append(';');
+            }
+        }
+        return new Decoded(bytes, print.toString());
     }
 
     /**

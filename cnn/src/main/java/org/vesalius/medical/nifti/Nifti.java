@@ -16,6 +16,7 @@ import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.io.AtomicFile;
+import org.vesalius.io.BoundedInput;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.medical.StoredArray;
 import org.vesalius.medical.Voxels;
@@ -615,33 +616,13 @@ public final class Nifti {
         }
     }
 
-    /**
-     * Reads exactly {@code n} bytes in pieces allocated as data arrives, each at most as large as what
-     * has arrived before it (64 KiB first, 1 MiB at most), so a lying header cannot force a large
-     * allocation; then joins them: at most twice {@code n} bytes at the peak.
-     */
+    /** Reads exactly {@code n} bytes, allocating only as they arrive ({@link BoundedInput}). */
     private static byte[] readExactly(InputStream in, long n, String name) throws IOException {
-        java.util.List<byte[]> pieces = new java.util.ArrayList<>();
-        long got = 0;
-        while (got < n) {
-            byte[] piece = new byte[(int) Math.min(n - got, Math.min(Math.max(got, 1 << 16), 1 << 20))];
-            int k = in.readNBytes(piece, 0, piece.length);
-            got += k;
-            if (k < piece.length) {
-                throw new IOException(name + ": voxel data truncated: " + got + " of " + n + " bytes present");
-            }
-            pieces.add(piece);
+        byte[] b = BoundedInput.readUpTo(in, n);
+        if (b.length < n) {
+            throw new IOException(name + ": voxel data truncated: " + b.length + " of " + n + " bytes present");
         }
-        if (pieces.size() == 1) {
-            return pieces.get(0);
-        }
-        byte[] out = new byte[(int) n];
-        int at = 0;
-        for (byte[] piece : pieces) {
-            System.arraycopy(piece, 0, out, at, piece.length);
-            at += piece.length;
-        }
-        return out;
+        return b;
     }
 
     // ------------------------------------------------------------------------------------------------
