@@ -49,8 +49,8 @@ public final class DicomPixels {
         if (pi == null || pi.isEmpty()) {
             pi = spp == 1 ? "MONOCHROME2" : "RGB";
         }
-        if (rows <= 0 || cols <= 0) {
-            throw new DicomFormatException(name + ": Rows " + rows + " and Columns " + cols + " must be positive");
+        if (rows <= 0 || cols <= 0 || rows > 65535 || cols > 65535) {
+            throw new DicomFormatException(name + ": Rows " + rows + " and Columns " + cols + " must be in 1..65535 (US values)");
         }
         if (spp != 1 && spp != 3 && spp != 4) {
             throw new DicomFormatException(name + ": Samples per Pixel " + spp + " is not supported (accepted: 1, 3, 4)");
@@ -125,10 +125,14 @@ public final class DicomPixels {
             throw new DicomFormatException(name + ": " + (floatType == StoredType.F4 ? "Float" : "Double Float")
                     + " Pixel Data needs Bits Allocated " + type.byteSize() * 8 + ", got " + l.bitsAllocated());
         }
-        long outBytes = (long) l.frames() * l.pixelsPerFrame() * l.samples() * type.byteSize();
+        // per frame at most 65535^2 x 4 x 8 bytes, so only the product with the frame count can overflow
+        long frameSize = l.pixelsPerFrame() * l.samples() * type.byteSize();
+        long outBytes = l.frames() > MAX_DECODED_BYTES / frameSize ? Long.MAX_VALUE : l.frames() * frameSize;
         if (outBytes > MAX_DECODED_BYTES) {
-            throw new DicomFormatException(name + ": decoded image would be " + outBytes + " bytes (" + l.frames() + " frames of "
-                    + l.rows() + "x" + l.cols() + "x" + l.samples() + "), more than the " + MAX_DECODED_BYTES + " supported");
+            throw new DicomFormatException(name + ": decoded image of " + l.frames() + " frames of " + l.rows() + "x" + l.cols()
+                    + "x" + l.samples() + " samples of " + type.byteSize() + " bytes would be "
+                    + (outBytes == Long.MAX_VALUE ? "more" : outBytes + " bytes, more") + " than the " + MAX_DECODED_BYTES
+                    + " supported");
         }
         int frameBytes = (int) (l.pixelsPerFrame() * l.samples() * type.byteSize());
         String outPi = sub422 ? l.photometric().replace("_422", "") : l.photometric();

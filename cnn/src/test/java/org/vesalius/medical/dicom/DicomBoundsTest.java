@@ -109,4 +109,27 @@ class DicomBoundsTest {
         assertTrue(e.getMessage().startsWith("x.dcm: Image Position (Patient), Image Orientation (Patient), Pixel Spacing"),
                 e.getMessage());
     }
+
+    /**
+     * Regression: Number of Frames x Rows x Columns x samples x bytes was multiplied in 64 bits unchecked,
+     * and 2147483646 frames of 65535 x 65535 wrapped to a negative size that passed every check.
+     */
+    @Test
+    void aFrameCountWhoseSizeOverflowsSixtyFourBitsIsRefused() throws IOException {
+        byte[] mr = FuzzImages.corpus("python3-pydicom/MR_small.dcm");
+        DicomObject ds = DicomFile.read(mr, "MR_small.dcm").dataset();
+        for (int tag : new int[] {Tag.Rows, Tag.Columns}) {
+            int at = ds.get(tag).offset();
+            mr[at] = (byte) 0xFF;
+            mr[at + 1] = (byte) 0xFF;
+        }
+        byte[] frames = {0x28, 0, 0x08, 0, 'I', 'S', 10, 0, '2', '1', '4', '7', '4', '8', '3', '6', '4', '6'};
+        byte[] b = Arrays.copyOf(mr, mr.length + frames.length); // (0028,0008) after Pixel Data: read all the same
+        System.arraycopy(frames, 0, b, mr.length, frames.length);
+        DicomFile f = DicomFile.read(b, "frames.dcm");
+        assertEquals(2147483646, DicomPixels.frames(f.dataset(), "frames.dcm"));
+        DicomFormatException e = assertThrows(DicomFormatException.class, () -> DicomPixels.decode(f));
+        assertTrue(e.getMessage().contains("2147483646 frames of 65535x65535x1 samples of 2 bytes would be more than"),
+                e.getMessage());
+    }
 }
