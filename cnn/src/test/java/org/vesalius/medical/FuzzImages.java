@@ -1,16 +1,11 @@
 package org.vesalius.medical;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.vesalius.testing.ReaderFuzz;
 
-/** What the medical readers' fuzz tests share: describing an image, the corpus, gzip. */
+/** What the medical readers' fuzz tests share: describing an image, the test resources. */
 public final class FuzzImages {
     private FuzzImages() {
     }
@@ -34,21 +29,5 @@ public final class FuzzImages {
     /** A file of the test resources ({@code src/test/resources}), e.g. {@code medical-fixtures/x.dcm}. */
     public static byte[] resource(String path) throws IOException {
         return Files.readAllBytes(ConformanceTest.corpus().getParent().resolve(path));
-    }
-
-    public static byte[] gunzip(byte[] b) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
-            return in.readAllBytes();
-        }
-    }
-
-    public static byte[] gzip(byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(b);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -582,6 +582,24 @@ public final class ReaderFuzz<T> {
         return dir;
     }
 
+    /** {@code b} gzip-compressed: the encoding of seeds whose files are gzipped. */
+    public static byte[] gzip(byte[] b) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(b);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code b} inflated: the plain bytes of a gzipped seed. */
+    public static byte[] gunzip(byte[] b) throws java.io.IOException {
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(b))) {
+            return in.readAllBytes();
+        }
+    }
+
     /** The size and a fingerprint of tensors a reader returned (shape, dtype, values), closing them. */
     public static Decoded describeTensors(java.util.Collection<org.vesalius.tensor.Tensor> tensors) {
         long bytes = 0;

@@ -102,12 +102,12 @@ class NiftiBoundsTest {
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
             gz.write(plain);
             byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 256; i++) { // 256 MiB of zeros after the voxels, about 256 KiB compressed
+            for (int i = 0; i < 64; i++) { // 64 MiB of zeros after the voxels, about 64 KiB compressed
                 gz.write(zeros);
             }
         }
         byte[] bomb = bytes.toByteArray();
-        assertTrue(bomb.length < 1 << 20, bomb.length + " bytes");
+        assertTrue(bomb.length < 1 << 17, bomb.length + " bytes");
         ReaderFuzz.Measured m = ReaderFuzz.measure(() -> Nifti.read(new ByteArrayInputStream(bomb), "bomb.nii.gz",
                 DType.FLOAT32));
         IOException e = assertInstanceOf(IOException.class, m.thrown());
@@ -118,17 +118,9 @@ class NiftiBoundsTest {
         Files.write(p, bomb);
         assertInstanceOf(IOException.class, ReaderFuzz.measure(() -> Nifti.readStored(p)).thrown());
         // the same file without the zeros reads
-        try (MedicalImage img = Nifti.read(new ByteArrayInputStream(gzip(plain)), "ok.nii.gz", DType.FLOAT32)) {
+        try (MedicalImage img = Nifti.read(new ByteArrayInputStream(ReaderFuzz.gzip(plain)), "ok.nii.gz", DType.FLOAT32)) {
             assertArrayEquals(new int[] {1, 4, 4, 4}, img.data().shape());
         }
-    }
-
-    private static byte[] gzip(byte[] b) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-            gz.write(b);
-        }
-        return bytes.toByteArray();
     }
 
     @Test
@@ -166,7 +158,7 @@ class NiftiBoundsTest {
         }
         assertTrue(m.bytes() < decoded + (1 << 20), m.bytes() + " bytes allocated for a " + decoded + "-byte image");
         Path p = dir.resolve("v.nii.gz");
-        Files.write(p, gzip(b));
+        Files.write(p, ReaderFuzz.gzip(b));
         m = ReaderFuzz.measure(() -> Nifti.read(p, DType.FLOAT32).close());
         assertNull(m.thrown());
         assertTrue(m.bytes() < decoded + (1 << 20), m.bytes() + " bytes allocated for a " + decoded + "-byte image");

@@ -40,8 +40,8 @@ class NiftiFuzzTest {
         seeds.add(new Seed("resampled_anat_moved.nii + a comment extension", ext, fields(ext)));
         for (String f : new String[] {"python3-nibabel/standard.nii.gz", "python3-dipy/small_25.nii.gz",
             "python3-nibabel/example_nifti2.nii.gz"}) {
-            byte[] plain = FuzzImages.gunzip(FuzzImages.corpus(f));
-            seeds.add(new Seed(f.substring(f.indexOf('/') + 1), plain, fields(plain), FuzzImages::gzip));
+            byte[] plain = ReaderFuzz.gunzip(FuzzImages.corpus(f));
+            seeds.add(new Seed(f.substring(f.indexOf('/') + 1), plain, fields(plain), ReaderFuzz::gzip));
         }
         return seeds;
     }

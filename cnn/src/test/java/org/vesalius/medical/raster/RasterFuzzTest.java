@@ -1,6 +1,5 @@
 package org.vesalius.medical.raster;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -190,19 +189,20 @@ class RasterFuzzTest {
         return f;
     }
 
-    @Test
-    void damagedImagesReadOrFailCleanly() throws Exception {
-        ReaderFuzz<MedicalImage> fuzz = ReaderFuzz.of("PNG/JPEG", 314L, RasterImages::read, FuzzImages::describe)
+    private ReaderFuzz<MedicalImage> fuzz(long seed) throws IOException {
+        ReaderFuzz<MedicalImage> fuzz = ReaderFuzz.of("PNG/JPEG", seed, RasterImages::read, FuzzImages::describe)
                 .heapBound(BOUND, (input, plain, decoded) -> 4 * decoded + 64 * input + (8 << 20)).headerBytes(256);
         seeds().forEach(fuzz::seed);
-        fuzz.run(1500);
+        return fuzz;
     }
 
     @Test
-    void everyTruncationFails() throws Exception {
-        ReaderFuzz<MedicalImage> fuzz = ReaderFuzz.of("PNG/JPEG", 3L, RasterImages::read, FuzzImages::describe)
-                .heapBound(BOUND, (input, plain, decoded) -> 4 * decoded + 64 * input + (8 << 20)).headerBytes(256);
-        seeds().forEach(fuzz::seed);
-        fuzz.truncations(100);
+    void damagedImagesReadOrFailCleanly() throws IOException {
+        fuzz(314L).run(1500);
+    }
+
+    @Test
+    void everyTruncationFails() throws IOException {
+        fuzz(3L).truncations(100);
     }
 }
