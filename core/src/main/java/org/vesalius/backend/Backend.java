@@ -348,4 +348,46 @@ public interface Backend {
                              long step) {
         return false;
     }
+
+    // ---------------------------------------------------------------- recurrent layers
+
+    /**
+     * Whether {@link #rnnForward} runs this recurrence on tensors of {@code dtype}; when it does not,
+     * the layers compose tensor ops instead.
+     */
+    default boolean supportsRnn(RnnMode mode, DType dtype) {
+        return false;
+    }
+
+    /**
+     * One recurrent layer over whole sequences, both directions when {@code hx.size(0) == 2}.
+     * Weights are PyTorch's, stacked per direction (forward first), in PyTorch's gate order.
+     *
+     * @param x   input {@code [T, N, I]}, read only (may be strided)
+     * @param hx  initial hidden states {@code [D, N, H]}
+     * @param cx  initial cell states {@code [D, N, H]} (LSTM), else null
+     * @param wIh {@code [D, G*H, I]}; {@code wHh} {@code [D, G*H, H]}; {@code bIh}, {@code bHh}
+     *            {@code [D, G*H]} or both null for a layer without bias
+     * @param y   output {@code [T, N, D*H]} (directions concatenated), written
+     * @param hy  final hidden states {@code [D, N, H]}, written; {@code cy} final cell states (LSTM) or null
+     * @param training keep what {@link #rnnBackward} needs
+     * @return the workspace for {@link #rnnBackward} when training (an opaque tensor), else null
+     */
+    default Tensor rnnForward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
+                              Tensor bHh, Tensor y, Tensor hy, Tensor cy, boolean training) {
+        throw new UnsupportedOperationException("rnnForward: this backend has no recurrent kernels");
+    }
+
+    /**
+     * The gradients of one {@link #rnnForward} call: from the forward's tensors and workspace and the
+     * gradients of its outputs ({@code dy}, {@code dhy}, {@code dcy}; zero tensors where an output got
+     * none), writes the gradients of the input, the initial states and every weight (same shapes as
+     * they; {@code dcx} null unless LSTM; {@code dBIh}, {@code dBHh} null without bias).
+     */
+    default void rnnBackward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
+                             Tensor bHh, Tensor y, Tensor hy, Tensor cy, Tensor workspace, Tensor dy, Tensor dhy,
+                             Tensor dcy, Tensor dx, Tensor dhx, Tensor dcx, Tensor dWIh, Tensor dWHh, Tensor dBIh,
+                             Tensor dBHh) {
+        throw new UnsupportedOperationException("rnnBackward: this backend has no recurrent kernels");
+    }
 }

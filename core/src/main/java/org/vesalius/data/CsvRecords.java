@@ -87,10 +87,14 @@ final class CsvRecords {
         int startLine = line;
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
+        // whether the field so far is only white space, kept as it grows: testing the text at every quote
+        // made a long field full of quotes quadratic
+        boolean blank = true;
         while (true) {
             int c = readChar();
-            if (c == '"' && field.toString().isBlank()) {
+            if (c == '"' && blank) {
                 field.setLength(0);
+                blank = false;
                 readQuoted(field, startLine);
                 c = readChar();
                 while ((c == ' ' || c == '\t') && c != delimiter) {
@@ -111,8 +115,10 @@ final class CsvRecords {
             if (c == delimiter) {
                 fields.add(field.toString());
                 field.setLength(0);
+                blank = true;
             } else {
                 field.append((char) c);
+                blank &= Character.isWhitespace(c);
             }
         }
     }

@@ -115,7 +115,8 @@ public final class DataLoader<B> implements Iterable<B> {
 
     /**
      * Seed of the shuffle order and of {@link #generator()} during loading. Without one, the first
-     * epoch draws a seed from the default generator (so {@code Tensor.manualSeed} fixes it).
+     * epoch draws a seed from the default generator of the thread that starts it (so a
+     * {@code Tensor.manualSeed} on that thread fixes it).
      */
     public DataLoader<B> seed(long seed) {
         this.seed = seed;
@@ -187,7 +188,10 @@ public final class DataLoader<B> implements Iterable<B> {
 
     /**
      * The generator random transforms should draw from: while a loader makes batch k of an epoch, one
-     * seeded from (seed, epoch, k), on whichever thread makes it; elsewhere the default generator.
+     * seeded from (seed, epoch, k), on whichever thread makes it; elsewhere the calling thread's default
+     * generator. Transforms that draw from it are repeatable with workers; ones that call
+     * {@code Tensor.rand} and the like draw from the worker thread's own default stream instead, which
+     * is not.
      */
     public static Generator generator() {
         Generator g = BATCH_GENERATOR.get();

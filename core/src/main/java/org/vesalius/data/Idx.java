@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.vesalius.io.AtomicFile;
+import org.vesalius.io.BoundedInput;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
@@ -30,6 +31,8 @@ import org.vesalius.tensor.Tensor;
  */
 public final class Idx {
     private static final int GZIP_MAGIC = 0x1f8b;
+    /** Trailing bytes are counted up to this many, then reported as "more than" it. */
+    private static final long TRAILING_COUNTED = 1 << 16;
 
     private Idx() {
     }
@@ -37,22 +40,38 @@ public final class Idx {
     /** Reads an IDX file (plain or gzip); MNIST's {@code train-images-idx3-ubyte} gives uint8 {@code [60000, 28, 28]}. */
     public static Tensor read(Path path) throws IOException {
         try (InputStream in = Files.newInputStream(path)) {
-            return read(in, path.toString());
+            return read(in, path.toString(), Files.size(path));
         }
     }
 
     /** Reads one IDX file from {@code in} (plain or gzip), to its end; does not close the stream. */
     public static Tensor read(InputStream in) throws IOException {
-        return read(in, "IDX stream");
+        return read(in, "IDX stream", -1);
     }
 
-    private static Tensor read(InputStream raw, String name) throws IOException {
+    /**
+     * Reads from {@code raw}, whose length is {@code size} bytes when known (-1 otherwise). The data's
+     * size, from the header's dimensions, is checked against a plain file's length before it is read;
+     * from a stream (or gzip) it is read as it arrives, so a header that lies costs only the bytes that
+     * are there.
+     */
+    private static Tensor read(InputStream raw, String name, long size) throws IOException {
+        try {
+            return readChecked(raw, name, size);
+        } catch (EOFException | java.util.zip.ZipException e) {
+            // a gzip stream cut short or corrupt, found where no length was expected (its header or trailer)
+            throw new IOException(name + ": the gzip stream is truncated or corrupt (" + e + ")", e);
+        }
+    }
+
+    private static Tensor readChecked(InputStream raw, String name, long size) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
         buffered.mark(2);
         int b0 = buffered.read();
         int b1 = buffered.read();
         buffered.reset();
-        InputStream in = ((b0 << 8) | b1) == GZIP_MAGIC ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+        boolean gzip = ((b0 << 8) | b1) == GZIP_MAGIC;
+        InputStream in = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
 
         byte[] magic = readExactly(in, 4, name, "the 4-byte magic number");
         if (magic[0] != 0 || magic[1] != 0) {
@@ -84,12 +103,19 @@ public final class Idx {
             }
         }
         int bytes = (int) (count * elementSize);
-        byte[] data = readExactly(in, bytes, name, "the data of shape " + Arrays.toString(shape) + " ("
-                + count + " elements of " + elementSize + " bytes)");
+        String what = "the data of shape " + Arrays.toString(shape) + " (" + count + " elements of " + elementSize + " bytes)";
+        long header = 4 + 4L * rank;
+        if (!gzip && size >= 0 && header + bytes > size) {
+            throw new IOException(name + " is truncated: expected " + bytes + " bytes for " + what + ", but the file has only "
+                    + (size - header) + " bytes after its " + header + "-byte header");
+        }
+        if (!gzip && size >= 0 && header + bytes < size) {
+            throw trailing(name, Long.toString(size - header - bytes), bytes, shape);
+        }
+        byte[] data = readExactly(in, bytes, name, what);
         long extra = countRest(in);
         if (extra > 0) {
-            throw new IOException(name + ": " + extra + " bytes follow the " + bytes + " data bytes the header declares for shape "
-                    + Arrays.toString(shape) + "; the file is corrupt or not one IDX file");
+            throw trailing(name, extra > TRAILING_COUNTED ? "more than " + TRAILING_COUNTED : Long.toString(extra), bytes, shape);
         }
         return toTensor(type, data, (int) count, shape);
     }
@@ -141,37 +167,40 @@ public final class Idx {
         }
     }
 
-    /** Reads exactly {@code n} bytes, or says how many of how many were there. */
+    /** Reads exactly {@code n} bytes, allocating only as they arrive, or says how many of how many were there. */
     private static byte[] readExactly(InputStream in, int n, String name, String what) throws IOException {
-        byte[] b = new byte[n];
-        int got = 0;
+        byte[] b;
         try {
-            while (got < n) {
-                int r = in.read(b, got, n - got);
-                if (r < 0) {
-                    break;
-                }
-                got += r;
-            }
+            b = BoundedInput.readUpTo(in, n);
         } catch (EOFException e) {
             // a gzip stream cut short ends with EOFException rather than -1
-            throw truncated(name, what, n, got, e);
+            throw truncated(name, what, n, -1, e);
         }
-        if (got < n) {
-            throw truncated(name, what, n, got, null);
+        if (b.length < n) {
+            throw truncated(name, what, n, b.length, null);
         }
         return b;
     }
 
     private static IOException truncated(String name, String what, int expected, int actual, Exception cause) {
-        return new IOException(name + " is truncated: expected " + expected + " bytes for " + what + ", but only " + actual
-                + " bytes were left" + (cause != null ? " (the gzip stream ends early: " + cause.getMessage() + ")" : ""), cause);
+        return new IOException(name + " is truncated: expected " + expected + " bytes for " + what + ", but "
+                + (actual >= 0 ? "only " + actual + " bytes were left" : "fewer were left")
+                + (cause != null ? " (the gzip stream ends early: " + cause.getMessage() + ")" : ""), cause);
     }
 
+    private static IOException trailing(String name, String extra, int bytes, int[] shape) {
+        return new IOException(name + ": " + extra + " bytes follow the " + bytes + " data bytes the header declares for shape "
+                + Arrays.toString(shape) + "; the file is corrupt or not one IDX file");
+    }
+
+    /**
+     * Bytes left in {@code in}, counted up to just past {@link #TRAILING_COUNTED}: reading on makes a gzip
+     * stream check its CRC, and stopping there keeps a gzip bomb from being inflated to its end.
+     */
     private static long countRest(InputStream in) throws IOException {
         long n = 0;
         byte[] sink = new byte[8192];
-        for (int r; (r = in.read(sink)) > 0; ) {
+        for (int r; n <= TRAILING_COUNTED && (r = in.read(sink)) > 0; ) {
             n += r;
         }
         return n;

@@ -19,8 +19,8 @@ import org.vesalius.tensor.Tensor;
  * A training run's state in one file, so that a run stopped after a checkpoint and resumed from it
  * computes the same losses as one that never stopped: the model's state dict, the optimizer's state
  * (each parameter's step count and tensors, each group's options), the learning-rate schedule's
- * state, the default {@link Generator}'s position, and the caller's metadata (epoch, step, metrics,
- * other generators).
+ * state, the position of the saving thread's default {@link Generator} (default generators are per
+ * thread), and the caller's metadata (epoch, step, metrics, other generators).
  * <pre>{@code
  * Checkpoint.save(Path.of("last.ckpt"), model, opt, schedule, Map.of("epoch", epoch, "data", loaderGenerator));
  *
@@ -289,7 +289,8 @@ public final class Checkpoint implements AutoCloseable {
 
     /**
      * Puts the saved state back: the model's weights (strictly: the keys must match), the optimizer's
-     * state and group options, the schedule's state, and the default generator's position. Build the
+     * state and group options, the schedule's state, and the position of the default generator (the
+     * calling thread's, so resume on the thread that will train, as the run was saved). Build the
      * model, optimizer and schedule as for the original run first (creating a schedule sets the
      * learning rate of its first epoch; restoring then sets the saved one).
      *

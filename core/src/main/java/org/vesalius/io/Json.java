@@ -57,8 +57,8 @@ final class Json {
         } else if (v instanceof Number) {
             w.value((Number) v);
         } else if (v instanceof Generator) {
-            Generator g = (Generator) v;
-            w.beginObject().name("seed").value(g.initialSeed()).name("offset").value(g.offset()).endObject();
+            Generator.State g = ((Generator) v).state();
+            w.beginObject().name("seed").value(g.seed()).name("offset").value(g.offset()).endObject();
         } else if (v instanceof Map) {
             w.beginObject();
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {

@@ -12,17 +12,24 @@ public class Dropout3d extends Module {
     private final double p;
     private final Generator generator;
 
-    /** Dropout with probability 0.5, drawing from the default generator. */
+    /** Dropout with probability 0.5, drawing from the default generator of the thread that runs {@code forward}. */
     public Dropout3d() {
         this(0.5);
     }
 
-    /** Dropout with probability {@code p}, drawing from the default generator. */
+    /**
+     * Dropout with probability {@code p}, drawing from the default generator of the thread that runs
+     * {@code forward} (as PyTorch draws from its global generator at call time), so a model trained on
+     * a thread that called {@code Tensor.manualSeed} gets that thread's masks.
+     */
     public Dropout3d(double p) {
-        this(p, Generator.defaultGenerator());
+        this(p, null);
     }
 
-    /** Dropout with probability {@code p} in [0, 1], drawing from {@code generator} (a seed makes masks repeatable). */
+    /**
+     * Dropout with probability {@code p} in [0, 1], drawing from {@code generator} (a seed makes masks
+     * repeatable; null: the calling thread's default generator at each {@code forward}).
+     */
     public Dropout3d(double p, Generator generator) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("Dropout3d: p must be in [0, 1], got " + p);
@@ -39,7 +46,7 @@ public class Dropout3d extends Module {
     /** The input with dropout applied when training, the input itself in eval mode. */
     @Override
     public Tensor forward(Tensor input) {
-        return input.dropout3d(p, isTraining(), generator);
+        return generator == null ? input.dropout3d(p, isTraining()) : input.dropout3d(p, isTraining(), generator);
     }
 
     @Override

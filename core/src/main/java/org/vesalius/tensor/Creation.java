@@ -77,14 +77,16 @@ final class Creation {
     static Tensor rand(DType dtype, Device device, Generator gen, int... shape) {
         requireFloat("rand", dtype);
         Tensor t = empty(dtype, device, shape);
-        t.backend().uniform(t, 0, 1, gen.initialSeed(), gen.reserve(t.numel()));
+        Generator.State draw = gen.reserve(t.numel());
+        t.backend().uniform(t, 0, 1, draw.seed(), draw.offset());
         return t;
     }
 
     static Tensor randn(DType dtype, Device device, Generator gen, int... shape) {
         requireFloat("randn", dtype);
         Tensor t = empty(dtype, device, shape);
-        t.backend().normal(t, 0, 1, gen.initialSeed(), gen.reserve(t.numel()));
+        Generator.State draw = gen.reserve(t.numel());
+        t.backend().normal(t, 0, 1, draw.seed(), draw.offset());
         return t;
     }
 
@@ -93,7 +95,8 @@ final class Creation {
             throw new IllegalArgumentException("randint: high (" + high + ") must be greater than low (" + low + ")");
         }
         Tensor t = empty(dtype, device, shape);
-        t.backend().uniform(t, low, high, gen.initialSeed(), gen.reserve(t.numel()));
+        Generator.State draw = gen.reserve(t.numel());
+        t.backend().uniform(t, low, high, draw.seed(), draw.offset());
         return t;
     }
 

@@ -465,9 +465,16 @@ public final class Tensor implements AutoCloseable {
         return Sorting.randperm(n, gen, Device.CPU);
     }
 
-    /** Seeds the default generator, like {@code torch.manual_seed}. */
+    /**
+     * Seeds the calling thread's default generator, like {@code torch.manual_seed} but per thread:
+     * afterwards this thread's unseeded random ops ({@code rand}, {@code randn}, {@code randint},
+     * {@code randperm}, {@code dropout}, the initial weights of layers built without a generator and
+     * {@code Dropout} modules without one) draw the same numbers on every run, whatever other threads
+     * draw. Other threads' default generators are not touched; each thread that needs repeatable
+     * numbers seeds its own (see {@link Generator} for the seeds of threads that do not).
+     */
     public static void manualSeed(long seed) {
-        Generator.defaultGenerator().manualSeed(seed);
+        Generator.seedDefault(seed);
     }
 
     /** A float32 tensor holding {@code data} (row-major) with the given shape; no shape means 1-D. */
@@ -2225,6 +2232,23 @@ public final class Tensor implements AutoCloseable {
     /** One-hot encoding with {@code numClasses = max(labels) + 1}. */
     public Tensor oneHot() {
         return NetworkOps.oneHot(this, -1);
+    }
+
+    // =====================================================================================
+    // Recurrent layers (see Recurrent)
+
+    /**
+     * One recurrent layer over whole sequences on the backend's fused kernel, both directions when
+     * {@code hx} holds two: {@code x [T, N, I]}, {@code hx} (and for an LSTM {@code cx})
+     * {@code [D, N, H]}, PyTorch's weights stacked per direction: {@code wIh [D, G*H, I]},
+     * {@code wHh [D, G*H, H]}, {@code bIh}, {@code bHh [D, G*H]} (both null for no bias). Returns
+     * {@code {output [T, N, D*H], h [D, N, H], c [D, N, H] or null}}, differentiable once. Callers
+     * check {@code x.backend().supportsRnn(mode, x.dtype())} first; {@code org.vesalius.rnn}'s layers
+     * do, and compose tensor ops where it is not.
+     */
+    public static Tensor[] rnnLayer(org.vesalius.backend.RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh,
+                                    Tensor wHh, Tensor bIh, Tensor bHh) {
+        return Recurrent.layer(mode, x, hx, cx, wIh, wHh, bIh, bHh);
     }
 
     // =====================================================================================

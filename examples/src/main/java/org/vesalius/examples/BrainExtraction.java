@@ -259,7 +259,7 @@ public final class BrainExtraction {
             if (in == null) {
                 throw new IOException("brain-extraction: " + RESOURCE_DIR + name + " is not on the class path");
             }
-            return Nifti.toImage(Nifti.readStored(in.readAllBytes(), name), DType.FLOAT32, name);
+            return Nifti.read(in, name, DType.FLOAT32);
         }
     }
 

@@ -22,11 +22,15 @@ class FitMnistLeNetTest {
     void shortRunLearnsAndWritesItsFiles(@TempDir Path dir) throws Exception {
         // 2,000 digits, 2 epochs: seconds, yet far past chance; the full recipe is the README's main job
         FitMnistLeNet.Config c = new FitMnistLeNet.Config(2000, 1000, 2, 64, 0.05, 0.9, 7, dir);
+        long[][] labels = Baselines.mnistLabels(c.trainSamples(), c.testSamples());
+        double majority = Baselines.majorityAccuracy(labels[0], labels[1]);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         long before = Backends.cpu().liveBytes();
         FitMnistLeNet.Result r = FitMnistLeNet.run(c, new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertTrue(Backends.cpu().liveBytes() <= before, "the run gives back its native memory");
-        assertTrue(r.accuracy() > 0.85, "test accuracy " + r.accuracy());
+        // Threshold: the training digits' majority digit (0: the bundled classes are interleaved, so every digit has
+        // 200), scored on the same test digits (0.096), plus 0.75. This run: 0.914.
+        Baselines.assertAbove("test accuracy", r.accuracy(), "majority digit", majority, 0.75);
         assertEquals(2, r.epochSeconds().size());
         BufferedImage curves = ImageIO.read(dir.resolve("curves.png").toFile());
         assertTrue(curves.getWidth() > 100 && curves.getHeight() > 100);

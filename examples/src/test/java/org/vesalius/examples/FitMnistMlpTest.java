@@ -25,15 +25,21 @@ class FitMnistMlpTest {
     void shortRunLearnsFarAboveChance() {
         // 2,000 digits for 2 epochs: a few seconds, yet well past the 10% a guess would get
         FitMnistMlp.Config c = new FitMnistMlp.Config(2000, 2000, 2, 64, 64, 0.1, 7);
+        long[][] labels = Baselines.mnistLabels(c.trainSamples(), c.testSamples());
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         long before = Backends.cpu().liveBytes();
         FitMnistMlp.Result r = FitMnistMlp.run(c, new PrintStream(buf, true, StandardCharsets.UTF_8));
         // the run's scopes free everything it allocated (the GC cleaner can only lower the count further)
         long after = Backends.cpu().liveBytes();
         assertTrue(after <= before, "native memory before " + before + " bytes, after " + after);
-        assertTrue(r.testAccuracy() > 0.7, "test accuracy " + r.testAccuracy());
+        // Thresholds: accuracy against the training digits' majority digit on the same test digits (0.1005), plus
+        // 0.6; the last epoch's training loss against the best constant prediction's (the training digits' class
+        // frequencies, 10 x 200: ln 10 = 2.303 nats), less half of it. This run: 0.877 and 0.473 nats.
+        Baselines.assertAbove("test accuracy", r.testAccuracy(), "majority digit",
+                Baselines.majorityAccuracy(labels[0], labels[1]), 0.6);
+        double constant = Baselines.constantCrossEntropy(labels[0]);
+        Baselines.assertBelow("final training loss (nats)", r.finalLoss(), "class frequencies", constant, constant / 2);
         assertTrue(r.epochLosses().get(1) < r.epochLosses().get(0), "loss should fall: " + r.epochLosses());
-        assertTrue(r.finalLoss() < Math.log(10) / 2, "final loss " + r.finalLoss());
         assertTrue(r.toJson().startsWith("{\"example\":\"mnist-mlp\""), r.toJson());
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("epoch 2/2"));
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,15 +41,23 @@ class ImageEnhancementTest {
     }
 
     @Test
-    void shortRunBeatsTheNoisyInputAndWritesItsFiles(@TempDir Path dir) throws Exception {
-        // 4 epochs: well short of the example's numbers, but the network already improves on its input
-        ImageEnhancement.Config c = new ImageEnhancement.Config(4, 8, 2e-3, 0.08, 3, dir);
+    void shortRunBeatsTheFiltersAndWritesItsFiles(@TempDir Path dir) throws Exception {
+        // 4 epochs of one patch per Adam step (300 steps): short of the example's numbers, but past the filters.
+        // With batches of 8 (40 steps) the network has not yet passed the Gaussian filter's SSIM.
+        ImageEnhancement.Config c = new ImageEnhancement.Config(4, 1, 2e-3, 0.08, 3, dir);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ImageEnhancement.Result r = ImageEnhancement.run(c, new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(75, r.trainSlices());
         assertEquals(16, r.testSlices());
         assertTrue(r.gaussian().psnr() > r.noisy().psnr() && r.median().psnr() > r.noisy().psnr(), r.toJson());
-        assertTrue(r.network().psnr() > r.noisy().psnr() + 1, r.toJson());
+        // Thresholds: the best of the trivial answers on the same noisy test slices, the noisy input itself and the
+        // example's Gaussian and median filters (tuned on the training slices), plus 2 dB PSNR and 0.04 SSIM. The
+        // Gaussian filter is the best (22.0 dB, 0.663); this run: 25.9 dB, 0.732 (25.3-26.2 dB, 0.722-0.755 with
+        // seeds 1, 2, 7).
+        Baselines.assertAboveBest("PSNR (dB)", r.network().psnr(), Map.of("noisy input", r.noisy().psnr(),
+                "Gaussian filter", r.gaussian().psnr(), "median filter", r.median().psnr()), 2);
+        Baselines.assertAboveBest("SSIM", r.network().ssim(), Map.of("noisy input", r.noisy().ssim(),
+                "Gaussian filter", r.gaussian().ssim(), "median filter", r.median().ssim()), 0.04);
         assertTrue(r.noisy().ssim() > 0 && r.network().ssim() < 1, r.toJson());
         BufferedImage png;
         try (var files = Files.list(dir)) {

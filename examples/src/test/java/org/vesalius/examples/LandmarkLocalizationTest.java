@@ -44,15 +44,21 @@ class LandmarkLocalizationTest {
     }
 
     @Test
-    void shortRunLearnsAndWritesItsFiles(@TempDir Path dir) throws Exception {
-        // 5 epochs of 12 volumes: far from the README's numbers (and from the baseline), but it must be learning
-        LandmarkLocalization.Config c = new LandmarkLocalization.Config(5, 12, 4, 5e-3, 3, dir);
+    void shortRunBeatsTheMeanPositionAndWritesItsFiles(@TempDir Path dir) throws Exception {
+        // 3 epochs of 48 volumes, one volume per Adam step (144 steps): far from the README's 4.4 mm, but past the
+        // baseline. Batches of 4 take a quarter of the steps for the same work and this early stay at the
+        // baseline's error (5 epochs of 12 volumes: 22.7 mm; 3 of 40: 11.5 mm).
+        LandmarkLocalization.Config c = new LandmarkLocalization.Config(3, 48, 1, 5e-3, 3, dir);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         LandmarkLocalization.Result r = LandmarkLocalization.run(c, new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(LandmarkLocalization.TEST_VOLUMES, r.testVolumes());
         assertEquals(4, r.errorMmPerLandmark().length);
         assertTrue(r.baselineErrorMm() > 5 && r.baselineErrorMm() < 25, "baseline " + r.baselineErrorMm());
-        assertTrue(r.errorMm() < 0.75 * r.untrainedErrorMm(), "error " + r.errorMm() + " mm, untrained " + r.untrainedErrorMm());
+        // Threshold: the trivial predictor, every landmark at its mean position over the training transforms (the
+        // example's baseline, scored on the same 24 test transforms: 11.9 mm), less 3 mm. This run: 6.5 mm
+        // (7.3-7.9 mm with seeds 1, 2, 7, against baselines of 11.6-12.2 mm).
+        Baselines.assertBelow("mean landmark error (mm)", r.errorMm(), "each landmark at its mean training position",
+                r.baselineErrorMm(), 3);
         assertTrue(Files.readString(dir.resolve("metrics.json")).startsWith("{\"example\":\"landmark-localization\""));
         assertTrue(Files.exists(dir.resolve("curves.png")) && Files.exists(dir.resolve("landmarks.safetensors")));
         assertTrue(r.toJson().matches("\\{\"example\":\"landmark-localization\",\"error_mm\":[0-9.]+,\"baseline_error_mm\":[0-9.]+,"

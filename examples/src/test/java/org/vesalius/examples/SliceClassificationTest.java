@@ -40,7 +40,7 @@ class SliceClassificationTest {
     }
 
     @Test
-    void shortRunClassifiesAboveTheMajorityAndWritesItsFiles(@TempDir Path dir) throws Exception {
+    void shortRunBeatsTheMajorityClassAndWritesItsFiles(@TempDir Path dir) throws Exception {
         // 10 epochs: earlier, batch norm's running statistics still lag and the evaluated network leans to one class
         SliceClassification.Config c = new SliceClassification.Config(10, 16, 2e-3, 3, dir);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -48,8 +48,18 @@ class SliceClassificationTest {
         assertEquals(72, r.trainSlices());
         assertEquals(37, r.test().slices());
         assertEquals(37 * SliceClassification.COPIES, r.transformed().slices());
-        assertTrue(r.test().rocAuc() > 0.85, "ROC-AUC after 10 epochs " + r.test().rocAuc());
-        assertTrue(r.test().accuracy() > r.test().baselineAccuracy(), r.toJson());
+        // Thresholds: ROC-AUC against a constant score's 0.5, plus 0.35 (plain) and 0.3 (transformed copies);
+        // accuracy against the training set's majority class ("no cerebellum"), which the example scores on the same
+        // slices (0.676), plus 0.08 (plain: 3 of the 37 slices) and 0.05 (transformed). This run: ROC-AUC 1.000 and
+        // 0.913, accuracy 0.973 and 0.831. Accuracy is the coarser signal: the few slices just above the
+        // cerebellum lie in the split's gap and sway with the seed (seeds 1, 2, 7, 11: 0.784-0.865 plain,
+        // 0.757-0.831 transformed; ROC-AUC 1.000 and 0.863-0.946).
+        Baselines.assertAbove("held-out ROC-AUC", r.test().rocAuc(), "constant score", 0.5, 0.35);
+        Baselines.assertAbove("held-out accuracy", r.test().accuracy(), "training majority class",
+                r.test().baselineAccuracy(), 0.08);
+        Baselines.assertAbove("accuracy on transformed copies", r.transformed().accuracy(), "training majority class",
+                r.transformed().baselineAccuracy(), 0.05);
+        Baselines.assertAbove("ROC-AUC on transformed copies", r.transformed().rocAuc(), "constant score", 0.5, 0.3);
         assertTrue(Files.readString(dir.resolve("metrics.json")).startsWith("{\"example\":\"slice-classification\""));
         assertTrue(Files.exists(dir.resolve("curves.png")) && Files.exists(dir.resolve("resnet.safetensors")));
         assertTrue(r.toJson().matches("\\{\"example\":\"slice-classification\",\"accuracy\":[0-9.]+,\"roc_auc\":[0-9.]+,.*\\}"),

@@ -33,7 +33,7 @@ final class CpuAllocator {
     private final long gcThreshold;
     /** Live bytes at which the next GC is requested; moves up after each request (see allocate). */
     private volatile long nextGcAt;
-    private long peakLive;
+    private final AtomicLong peakLive = new AtomicLong();
 
     CpuAllocator() {
         cacheLimit = Long.getLong("vesalius.cpu.cacheBytes", 1L << 30);
@@ -106,10 +106,8 @@ final class CpuAllocator {
             }
             b = NativeBlock.allocate(size);
         }
-        long now = live.addAndGet(size);
-        if (now > peakLive) {
-            peakLive = now;
-        }
+        // allocating threads race here: a compare-and-set maximum keeps the highest
+        peakLive.accumulateAndGet(live.addAndGet(size), Math::max);
         return b;
     }
 
@@ -147,7 +145,7 @@ final class CpuAllocator {
     }
 
     long peakLiveBytes() {
-        return peakLive;
+        return peakLive.get();
     }
 
     void emptyCache() {

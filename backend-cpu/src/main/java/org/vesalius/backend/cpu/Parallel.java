@@ -1,8 +1,10 @@
 package org.vesalius.backend.cpu;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The CPU backend's worker threads. Kernels split an index range into one part per thread; the
@@ -85,7 +87,11 @@ final class Parallel {
         for (int i = 1; i < parts; i++) {
             long from = split(n, parts, i);
             long to = split(n, parts, i + 1);
-            tasks[i - 1] = p.submit(() -> body.run(from, to));
+            try {
+                tasks[i - 1] = p.submit(() -> body.run(from, to));
+            } catch (RejectedExecutionException e) {
+                tasks[i - 1] = null; // the pool was shut down after we read it: run the part below
+            }
         }
         RuntimeException first = null;
         try {
@@ -93,9 +99,9 @@ final class Parallel {
         } catch (RuntimeException e) {
             first = e;
         }
-        for (ForkJoinTask<?> task : tasks) {
+        for (int i = 1; i < parts; i++) {
             try {
-                task.join();
+                joinOrRun(tasks[i - 1], body, split(n, parts, i), split(n, parts, i + 1));
             } catch (RuntimeException e) {
                 if (first == null) {
                     first = e;
@@ -105,5 +111,22 @@ final class Parallel {
         if (first != null) {
             throw first;
         }
+    }
+
+    /**
+     * Waits for a part, or runs it on this thread when the pool never will: {@link #setThreads} on
+     * another thread may shut the pool down between our reading it and submitting (null task), or
+     * terminate it with the part still queued (cancelled, so it never started).
+     */
+    private static void joinOrRun(ForkJoinTask<?> task, Range body, long from, long to) {
+        if (task != null) {
+            try {
+                task.join();
+                return;
+            } catch (CancellationException e) {
+                // fall through
+            }
+        }
+        body.run(from, to);
     }
 }

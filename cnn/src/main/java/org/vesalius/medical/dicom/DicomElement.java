@@ -154,7 +154,10 @@ public final class DicomElement {
 
     /**
      * Numeric values: binary VRs (US, SS, UL, SL, UV, SV, FL, FD, OF, OD, AT) decoded, DS/IS parsed.
-     * @throws NumberFormatException naming the tag when a DS/IS value is not a number
+     * A DS/IS value must be a finite decimal number in the standard's characters (digits, sign, point,
+     * exponent): {@code 1.0E999999999999}, {@code NaN}, {@code Infinity} and Java's {@code 0x1p3} or
+     * {@code 1d} are refused, so no infinity reaches an image's geometry or its rescale.
+     * @throws NumberFormatException naming the tag when a DS/IS value is not such a number
      */
     public double[] doubles() {
         if (vr == VR.DS || vr == VR.IS) {
@@ -164,11 +167,17 @@ public final class DicomElement {
                 if (p.isEmpty()) {
                     continue;
                 }
+                double v;
                 try {
-                    out.add(Double.parseDouble(p));
+                    v = decimal(p) ? Double.parseDouble(p) : Double.NaN;
                 } catch (NumberFormatException e) {
-                    throw new NumberFormatException(Tag.describe(tag) + " " + vr + " value '" + p + "' is not a number");
+                    v = Double.NaN;
                 }
+                if (!Double.isFinite(v)) {
+                    throw new NumberFormatException(Tag.describe(tag) + " " + vr + " value '" + p + "' is not a "
+                            + (decimal(p) ? "finite number" : "number"));
+                }
+                out.add(v);
             }
             double[] d = new double[out.size()];
             for (int i = 0; i < d.length; i++) {
@@ -202,6 +211,17 @@ public final class DicomElement {
             }
         }
         return d;
+    }
+
+    /** Whether {@code s} has only the characters of a DS value (PS3.5 6.2): digits, sign, point, exponent. */
+    private static boolean decimal(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Integer values (IS parsed; binary integers decoded). */

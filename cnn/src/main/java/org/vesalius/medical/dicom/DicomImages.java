@@ -47,12 +47,29 @@ public final class DicomImages {
 
     /** Decodes a parsed file into an image of {@code dtype}. */
     public static MedicalImage toImage(DicomFile file, DType dtype) throws IOException {
-        PixelData px = DicomPixels.decode(file);
         DicomObject ds = file.dataset();
+        // the geometry first: a header that cannot place the image fails before its pixels are decoded
+        double[][] geo = singleFileGeometry(ds, DicomPixels.frames(ds, file.name()), file.name());
+        PixelData px = DicomPixels.decode(file);
         double[] values = modalityValues(file, px);
         Tensor data = tensor(values, px, 1, dtype, file.name());
-        double[][] geo = singleFileGeometry(ds, px.frames(), file.name());
-        return new MedicalImage(data, geo[0], geo[1], geo[2], metadata(file, px));
+        return image(data, geo, metadata(file, px), file.name());
+    }
+
+    /**
+     * The image of {@code data} with geometry {spacing, origin, direction}; a geometry that MedicalImage
+     * refuses (finite values whose products overflow, a singular direction) is the file's defect, so it
+     * becomes a {@link DicomFormatException} naming the attributes it came from.
+     */
+    static MedicalImage image(Tensor data, double[][] geo, Map<String, Object> metadata, String name)
+            throws DicomFormatException {
+        try {
+            return new MedicalImage(data, geo[0], geo[1], geo[2], metadata);
+        } catch (IllegalArgumentException e) {
+            data.close();
+            throw new DicomFormatException(name + ": Image Position (Patient), Image Orientation (Patient), Pixel Spacing "
+                    + "and the slice spacing give no usable geometry: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -159,19 +176,27 @@ public final class DicomImages {
         if (desc == null || data == null) {
             throw new DicomFormatException(name + ": Modality LUT Sequence lacks LUT Descriptor or LUT Data");
         }
-        double[] d = desc.doubles();
+        double[] d;
+        try {
+            d = desc.doubles();
+        } catch (NumberFormatException e) {
+            throw new DicomFormatException(name + ": " + e.getMessage());
+        }
         if (d.length != 3) {
             throw new DicomFormatException(name + ": LUT Descriptor must have 3 values, has " + d.length);
+        }
+        if (!(d[0] >= 0 && d[0] <= 65535)) {
+            throw new DicomFormatException(name + ": LUT Descriptor gives " + d[0] + " entries; the count is 0 (65536) to 65535");
         }
         int entries = d[0] == 0 ? 65536 : (int) d[0];
         int first = (int) d[1];
         int bits = (int) d[2];
+        boolean byteTable = bits == 8 && data.length() == entries;
+        if (!byteTable && data.length() < 2L * entries) {
+            throw new DicomFormatException(name + ": LUT Data has " + data.length() + " bytes for " + entries + " entries");
+        }
         int[] table = new int[entries];
         byte[] raw = data.bytes();
-        boolean byteTable = bits == 8 && raw.length == entries;
-        if (!byteTable && raw.length < 2 * entries) {
-            throw new DicomFormatException(name + ": LUT Data has " + raw.length + " bytes for " + entries + " entries");
-        }
         for (int i = 0; i < entries; i++) {
             table[i] = byteTable ? raw[i] & 0xFF
                     : data.bigEndian() ? (raw[2 * i] & 0xFF) << 8 | raw[2 * i + 1] & 0xFF : raw[2 * i] & 0xFF | (raw[2 * i + 1] & 0xFF) << 8;

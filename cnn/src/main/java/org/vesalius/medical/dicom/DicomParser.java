@@ -106,7 +106,7 @@ final class DicomParser {
         try {
             inf.setInput(src, from, src.length - from);
             long limit = Math.min(MAX_INFLATED, Math.max(1 << 20, (src.length - from) * MAX_INFLATE_RATIO));
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min((int) limit, (src.length - from) * 4 + 64));
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, (src.length - from) * 4L + 64));
             byte[] buf = new byte[1 << 16];
             while (!inf.finished()) {
                 int n = inf.inflate(buf);

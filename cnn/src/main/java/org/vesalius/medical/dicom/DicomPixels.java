@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.vesalius.medical.StoredArray;
 import org.vesalius.medical.StoredType;
 import org.vesalius.medical.Voxels;
+import org.vesalius.medical.raster.JpegHeader;
 
 /**
  * Decodes Pixel Data (native, RLE Lossless, JPEG baseline/extended 8- and 12-bit/lossless) into {@link PixelData}.
@@ -48,8 +49,8 @@ public final class DicomPixels {
         if (pi == null || pi.isEmpty()) {
             pi = spp == 1 ? "MONOCHROME2" : "RGB";
         }
-        if (rows <= 0 || cols <= 0) {
-            throw new DicomFormatException(name + ": Rows " + rows + " and Columns " + cols + " must be positive");
+        if (rows <= 0 || cols <= 0 || rows > 65535 || cols > 65535) {
+            throw new DicomFormatException(name + ": Rows " + rows + " and Columns " + cols + " must be in 1..65535 (US values)");
         }
         if (spp != 1 && spp != 3 && spp != 4) {
             throw new DicomFormatException(name + ": Samples per Pixel " + spp + " is not supported (accepted: 1, 3, 4)");
@@ -124,10 +125,14 @@ public final class DicomPixels {
             throw new DicomFormatException(name + ": " + (floatType == StoredType.F4 ? "Float" : "Double Float")
                     + " Pixel Data needs Bits Allocated " + type.byteSize() * 8 + ", got " + l.bitsAllocated());
         }
-        long outBytes = (long) l.frames() * l.pixelsPerFrame() * l.samples() * type.byteSize();
+        // per frame at most 65535^2 x 4 x 8 bytes, so only the product with the frame count can overflow
+        long frameSize = l.pixelsPerFrame() * l.samples() * type.byteSize();
+        long outBytes = l.frames() > MAX_DECODED_BYTES / frameSize ? Long.MAX_VALUE : l.frames() * frameSize;
         if (outBytes > MAX_DECODED_BYTES) {
-            throw new DicomFormatException(name + ": decoded image would be " + outBytes + " bytes (" + l.frames() + " frames of "
-                    + l.rows() + "x" + l.cols() + "x" + l.samples() + "), more than the " + MAX_DECODED_BYTES + " supported");
+            throw new DicomFormatException(name + ": decoded image of " + l.frames() + " frames of " + l.rows() + "x" + l.cols()
+                    + "x" + l.samples() + " samples of " + type.byteSize() + " bytes would be "
+                    + (outBytes == Long.MAX_VALUE ? "more" : outBytes + " bytes, more") + " than the " + MAX_DECODED_BYTES
+                    + " supported");
         }
         int frameBytes = (int) (l.pixelsPerFrame() * l.samples() * type.byteSize());
         String outPi = sub422 ? l.photometric().replace("_422", "") : l.photometric();
@@ -166,7 +171,7 @@ public final class DicomPixels {
                 boolean raw = l.samples() == 1 || l.photometric().startsWith("YBR");
                 int[] sofDims = null;
                 for (int f = 0; f < frames.size(); f++) {
-                    JpegFrameDecoder.Sof sof = JpegFrameDecoder.readSof(frames.get(f), f);
+                    JpegHeader sof = JpegFrameDecoder.readSof(frames.get(f), f);
                     if (sof.width() != l.cols() || sof.height() != l.rows() && sof.height() != 0) {
                         sofDims = new int[] {sof.width(), sof.height()};
                         break;
@@ -293,7 +298,12 @@ public final class DicomPixels {
         for (int i = 0; i < n; i++) {
             rel[i] = px.fragmentRange(i + 1)[0] - 8 - base;
         }
-        double[] eot = ds.get(Tag.ExtendedOffsetTable) != null ? ds.get(Tag.ExtendedOffsetTable).doubles() : null;
+        double[] eot;
+        try {
+            eot = ds.get(Tag.ExtendedOffsetTable) != null ? ds.get(Tag.ExtendedOffsetTable).doubles() : null;
+        } catch (NumberFormatException e) {
+            throw new DicomFormatException(name + ": " + e.getMessage());
+        }
         long[] starts = null;
         if (frames == 1) {
             List<Integer> all = new ArrayList<>();

@@ -155,7 +155,15 @@ public final class DicomSeries {
             }
         } else {
             LOG.warn("{}: Image Position (Patient) missing in some slices; sorting by Instance Number", name);
-            slices.sort(Comparator.comparingInt(s -> s.file.dataset().getInt(Tag.InstanceNumber, 0)));
+            Map<Slice, Integer> number = new java.util.IdentityHashMap<>();
+            for (Slice s : slices) {
+                try {
+                    number.put(s, s.file.dataset().getInt(Tag.InstanceNumber, 0));
+                } catch (NumberFormatException e) {
+                    throw new DicomFormatException(s.path + ": " + e.getMessage());
+                }
+            }
+            slices.sort(Comparator.comparingInt(number::get));
         }
         int n = slices.size();
         double[][] geo = DicomImages.singleFileGeometry(first.file.dataset(), 1, name);
@@ -188,7 +196,7 @@ public final class DicomSeries {
         Map<String, Object> meta = new LinkedHashMap<>(DicomImages.metadata(first.file, first.px));
         meta.put("source", first.path.getParent() == null ? name : first.path.getParent().toString());
         meta.put("slices", List.copyOf(slices.stream().map(s -> s.path.toString()).toList()));
-        return new MedicalImage(data, spacing, origin, dir, meta);
+        return DicomImages.image(data, new double[][] {spacing, origin, dir}, meta, name);
     }
 
     private static void checkEvenSpacing(List<Slice> slices, double[] normal, double mean, String name) {

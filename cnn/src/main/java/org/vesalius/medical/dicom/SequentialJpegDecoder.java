@@ -1,6 +1,8 @@
 package org.vesalius.medical.dicom;
 
-import static org.vesalius.medical.dicom.JpegFrameDecoder.ceilDiv;
+import static org.vesalius.medical.raster.JpegHeader.ceilDiv;
+
+import org.vesalius.medical.raster.JpegHeader;
 
 /**
  * Pure-Java decoder for sequential, Huffman-coded DCT JPEG (ITU T.81 processes 1, 2 and 4: SOF0/SOF1,
@@ -155,7 +157,7 @@ final class SequentialJpegDecoder {
                 default:
                     if (m >= 0xC2 && m <= 0xCF && m != 0xC8 && m != 0xCC) {
                         throw error(String.format("SOF 0x%02X, %s, is not a sequential Huffman DCT process", m,
-                                new JpegFrameDecoder.Sof(m, end > a ? u8(a) : 8, 0, 0, 0, 0).process()));
+                                new JpegHeader(m, end > a ? u8(a) : 8, 0, 0, 0, 0).process()));
                     }
                     if (!(m >= 0xE0 && m <= 0xEF || m == 0xFE)) {
                         throw error(String.format("unexpected marker 0x%02X at byte %d", m, p - 2));

@@ -1,6 +1,7 @@
 package org.vesalius.medical.nifti;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.io.AtomicFile;
+import org.vesalius.io.BoundedInput;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.medical.StoredArray;
 import org.vesalius.medical.Voxels;
@@ -40,6 +42,8 @@ public final class Nifti {
     private static final Logger LOG = LoggerFactory.getLogger(Nifti.class);
     /** Largest voxel block read or written (one Java array). */
     public static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 64;
+    /** Most values (voxels times RGB components) an image may have: a float32 image of 2 GiB. */
+    public static final long MAX_VALUES = Integer.MAX_VALUE / 4;
     private static final byte[] MAGIC2 = {'n', '+', '2', 0, '\r', '\n', 0x1A, '\n'};
 
     private Nifti() {
@@ -51,53 +55,22 @@ public final class Nifti {
 
     /** Reads only the header (and extensions). */
     public static NiftiHeader readHeader(Path path) throws IOException {
-        try (InputStream in = open(Files.newInputStream(path), path.toString())) {
-            return readHeaderFrom(in, path.toString());
+        try (Source src = Source.open(path)) {
+            return readHeaderFrom(src, path.toString());
         }
     }
 
     /** Reads the header and the stored voxel values. */
     public static NiftiData readStored(Path path) throws IOException {
-        try (InputStream in = open(Files.newInputStream(path), path.toString())) {
-            return readStored(in, path.toString(), path);
+        try (Source src = Source.open(path)) {
+            return read(src, path.toString(), path, Nifti::storedData);
         }
     }
 
     /** Reads a single-file NIfTI ({@code .nii}, gzipped or not) from its bytes; {@code name} is used in messages. */
     public static NiftiData readStored(byte[] bytes, String name) throws IOException {
-        try (InputStream in = open(new java.io.ByteArrayInputStream(bytes), name)) {
-            return readStored(in, name, null);
-        }
-    }
-
-    private static NiftiData readStored(InputStream in, String name, Path path) throws IOException {
-        try {
-            NiftiHeader h = readHeaderFrom(in, name);
-            NiftiDataType type = NiftiDataType.of(h.datatype);
-            long need = dataBytes(h, type, name);
-            byte[] data;
-            if (h.singleFile()) {
-                long consumed = h.sizeofHdr + 4 + extensionBytes(h);
-                skipExactly(in, h.voxOffset - consumed, name);
-                data = readExactly(in, need, name);
-                // reading to the end makes a gzip stream check its CRC and length trailer
-                in.transferTo(OutputStream.nullOutputStream());
-            } else {
-                if (path == null) {
-                    throw new IOException(name + ": a two-file NIfTI (magic " + h.magic + ") must be read from its .hdr path");
-                }
-                Path img = pairedImage(path);
-                try (InputStream din = open(Files.newInputStream(img), img.toString())) {
-                    skipExactly(din, h.voxOffset, img.toString());
-                    data = readExactly(din, need, img.toString());
-                }
-            }
-            if (h.bigEndian && type.stored().byteSize() > 1) {
-                Voxels.byteSwap(data, type.stored().byteSize());
-            }
-            return new NiftiData(h, new StoredArray(type.stored(), storedShape(h, type), data));
-        } catch (java.io.EOFException | java.util.zip.ZipException e) {
-            throw new IOException(name + ": gzip stream is truncated or corrupt: " + e.getMessage(), e);
+        try (Source src = Source.open(new ByteArrayInputStream(bytes), bytes.length, name)) {
+            return read(src, name, null, Nifti::storedData);
         }
     }
 
@@ -108,35 +81,226 @@ public final class Nifti {
 
     /** Reads an image of {@code dtype} (an integer dtype needs unscaled or integer-valued data). */
     public static MedicalImage read(Path path, DType dtype) throws IOException {
-        return toImage(readStored(path), dtype, path.toString());
+        try (Source src = Source.open(path)) {
+            return read(src, path.toString(), path, (h, type, in, need, name) -> image(h, decode(h, type, in, dtype, name), name));
+        }
+    }
+
+    /**
+     * Reads a single-file NIfTI ({@code .nii}, gzipped or not) from {@code in} (not closed) as an image of
+     * {@code dtype}, decoding the voxels as they stream in (no copy of the file is kept); {@code name} is
+     * used in messages. A gzip stream is read to its end, which may be at most {@link #GZIP_SLACK} bytes
+     * past the voxels the header declares.
+     */
+    public static MedicalImage read(InputStream in, String name, DType dtype) throws IOException {
+        try (Source src = Source.open(new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+                // the caller's stream stays open
+            }
+        }, -1, name)) {
+            return read(src, name, null, (h, type, data, need, n) -> image(h, decode(h, type, data, dtype, n), n));
+        }
     }
 
     /** The image of stored data (see the class comment for axes, scaling and geometry). */
     public static MedicalImage toImage(NiftiData nd, DType dtype, String name) throws IOException {
         NiftiHeader h = nd.header();
-        StoredArray s = nd.stored();
         NiftiDataType type = NiftiDataType.of(h.datatype);
-        long[] shape = h.shape();
-        int nx = (int) (shape.length > 0 ? shape[0] : 1);
-        int ny = (int) (shape.length > 1 ? shape[1] : 1);
-        int nz = (int) (shape.length > 2 ? shape[2] : 1);
-        int comps = type.components();
-        int n = s.size();
-        int spatial = nx * ny * nz;
-        int channels = n / spatial;
-        boolean scale = Double.isFinite(h.sclSlope) && h.sclSlope != 0 && type.components() == 1;
-        double[] v = new double[n];
-        // file order is (component, i, j, k, t...) fastest first; the tensor wants components with the other channels
-        int outer = channels / comps;
-        for (int t = 0; t < outer; t++) {
-            for (int p = 0; p < spatial; p++) {
-                for (int c = 0; c < comps; c++) {
-                    double x = s.get((t * spatial + p) * comps + c);
-                    v[(t * comps + c) * spatial + p] = scale ? x * h.sclSlope + h.sclInter : x;
+        byte[] bytes = nd.stored().bytes();
+        NiftiVoxels v = voxels(h, type, false, dtype, name);
+        if (bytes.length != v.bytesNeeded()) {
+            throw new IllegalArgumentException(name + ": the stored array has " + bytes.length + " bytes, the header's "
+                    + "dims and datatype need " + v.bytesNeeded());
+        }
+        v.accept(bytes, 0, bytes.length);
+        return image(h, v.finish(tensorShape(h, type)), name);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Reading
+
+    /**
+     * Bytes a gzip stream may hold past the voxels its header declares (vox_offset + data) before reading
+     * stops with an error: a corrupt file or a gzip bomb, which would otherwise be inflated to its end.
+     */
+    public static final long GZIP_SLACK = 1 << 16;
+
+    /** An open file or stream: gzip detected by content; {@code size} the bytes of a plain source if known, else -1. */
+    private static final class Source implements java.io.Closeable {
+        final InputStream in;
+        final boolean gzip;
+        final long size;
+
+        private Source(InputStream in, boolean gzip, long size) {
+            this.in = in;
+            this.gzip = gzip;
+            this.size = size;
+        }
+
+        static Source open(Path path) throws IOException {
+            return open(Files.newInputStream(path), Files.size(path), path.toString());
+        }
+
+        /** @param size the source's length in bytes, or -1 when unknown */
+        static Source open(InputStream source, long size, String name) throws IOException {
+            InputStream raw = new BufferedInputStream(source, 1 << 16);
+            try {
+                raw.mark(2);
+                int b0 = raw.read();
+                int b1 = raw.read();
+                raw.reset();
+                if (b0 == 0x1F && b1 == 0x8B) {
+                    try {
+                        return new Source(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16), true, -1);
+                    } catch (IOException e) {
+                        throw new IOException(name + ": gzip header is truncated or corrupt: " + e.getMessage(), e);
+                    }
+                }
+                return new Source(raw, false, size);
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
+
+        /**
+         * After the voxels, which end at byte {@code end}: a gzip stream is read on to its end, so that its
+         * CRC and length are checked, but no further than {@link #GZIP_SLACK} bytes; a plain file's
+         * trailing bytes are left unread, as nibabel leaves them.
+         */
+        void finish(long end, String name) throws IOException {
+            if (!gzip) {
+                return;
+            }
+            byte[] buf = new byte[8192];
+            long extra = 0;
+            for (int k; (k = in.read(buf)) > 0; ) {
+                extra += k;
+                if (extra > GZIP_SLACK) {
+                    throw new IOException(name + ": the gzip stream inflates to more than the " + end + " bytes its header "
+                            + "declares (vox_offset + voxel data) plus " + GZIP_SLACK + ": a corrupt file or a gzip bomb; "
+                            + "reading stopped there");
                 }
             }
         }
-        Tensor data = Voxels.tensor(v, dtype, name, channels, nz, ny, nx);
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** What to make of the voxels once the header is read and {@code data} stands at vox_offset. */
+    private interface VoxelReader<T> {
+        T read(NiftiHeader h, NiftiDataType type, InputStream data, long need, String name) throws IOException;
+    }
+
+    private static <T> T read(Source src, String name, Path path, VoxelReader<T> voxels) throws IOException {
+        try {
+            NiftiHeader h = readHeaderFrom(src, name);
+            NiftiDataType type = NiftiDataType.of(h.datatype);
+            long need = dataBytes(h, type, name);
+            if (h.singleFile()) {
+                long consumed = h.sizeofHdr + 4 + extensionBytes(h);
+                checkPresent(src, h.voxOffset, need, name);
+                skipExactly(src.in, h.voxOffset - consumed, name);
+                return finish(voxels.read(h, type, src.in, need, name), src, h.voxOffset + need, name);
+            }
+            if (path == null) {
+                throw new IOException(name + ": a two-file NIfTI (magic " + h.magic + ") must be read from its .hdr path");
+            }
+            Path img = pairedImage(path);
+            try (Source din = Source.open(img)) {
+                checkPresent(din, h.voxOffset, need, img.toString());
+                skipExactly(din.in, h.voxOffset, img.toString());
+                return finish(voxels.read(h, type, din.in, need, img.toString()), din, h.voxOffset + need, img.toString());
+            }
+        } catch (java.io.EOFException | java.util.zip.ZipException e) {
+            throw new IOException(name + ": gzip stream is truncated or corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@link Source#finish} and releases {@code result} (an image) if that fails. */
+    private static <T> T finish(T result, Source src, long end, String name) throws IOException {
+        try {
+            src.finish(end, name);
+            return result;
+        } catch (IOException | RuntimeException e) {
+            if (result instanceof AutoCloseable) {
+                try {
+                    ((AutoCloseable) result).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** When the plain file's size is known: the voxels must lie within it, checked before any is read. */
+    private static void checkPresent(Source src, long voxOffset, long need, String name) throws IOException {
+        if (src.size >= 0 && voxOffset + need > src.size) {
+            throw new IOException(name + ": voxel data truncated: vox_offset " + voxOffset + " + " + need + " bytes of voxels "
+                    + "(from dim and datatype) = " + (voxOffset + need) + " bytes, but the file has " + src.size);
+        }
+    }
+
+    private static NiftiData storedData(NiftiHeader h, NiftiDataType type, InputStream in, long need, String name)
+            throws IOException {
+        byte[] data = readExactly(in, need, name);
+        if (h.bigEndian && type.stored().byteSize() > 1) {
+            Voxels.byteSwap(data, type.stored().byteSize());
+        }
+        return new NiftiData(h, new StoredArray(type.stored(), storedShape(h, type), data));
+    }
+
+    private static NiftiVoxels voxels(NiftiHeader h, NiftiDataType type, boolean bigEndian, DType dtype, String name) {
+        long[] shape = h.shape();
+        long spatial = 1;
+        long total = 1;
+        for (int i = 0; i < shape.length; i++) {
+            spatial *= i < 3 ? shape[i] : 1;
+            total *= shape[i];
+        }
+        boolean scale = Double.isFinite(h.sclSlope) && h.sclSlope != 0 && type.components() == 1;
+        return new NiftiVoxels(type.stored(), bigEndian, type.components(), spatial, total * type.components(), scale,
+                h.sclSlope, h.sclInter, dtype, name);
+    }
+
+    /** Decodes the voxels from {@code in} in 64 KiB reads into a tensor of {@code dtype} (see {@link NiftiVoxels}). */
+    private static Tensor decode(NiftiHeader h, NiftiDataType type, InputStream in, DType dtype, String name)
+            throws IOException {
+        NiftiVoxels v = voxels(h, type, h.bigEndian, dtype, name);
+        long need = v.bytesNeeded();
+        byte[] buf = new byte[(int) Math.min(need, 1 << 16)];
+        long left = need;
+        while (left > 0) {
+            int k = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (k < 0) {
+                throw new IOException(name + ": voxel data truncated: " + (need - left) + " of " + need + " bytes present");
+            }
+            v.accept(buf, 0, k);
+            left -= k;
+        }
+        return v.finish(tensorShape(h, type));
+    }
+
+    /** {@code [C, Z, Y, X]}: C the product of dims 4..7 times the components. */
+    private static int[] tensorShape(NiftiHeader h, NiftiDataType type) {
+        long[] shape = h.shape();
+        long channels = type.components();
+        for (int i = 3; i < shape.length; i++) {
+            channels *= shape[i];
+        }
+        return new int[] {(int) channels, (int) (shape.length > 2 ? shape[2] : 1), (int) (shape.length > 1 ? shape[1] : 1),
+            (int) shape[0]};
+    }
+
+    /** The image of decoded voxels with the header's geometry and metadata; closes {@code data} on failure. */
+    private static MedicalImage image(NiftiHeader h, Tensor data, String name) throws IOException {
+        NiftiDataType type = NiftiDataType.of(h.datatype);
+        boolean scale = Double.isFinite(h.sclSlope) && h.sclSlope != 0 && type.components() == 1;
         double[][] affine = h.bestAffine();
         for (int c = 0; c < 3; c++) {
             double norm = Math.sqrt(affine[0][c] * affine[0][c] + affine[1][c] * affine[1][c] + affine[2][c] * affine[2][c]);
@@ -170,26 +334,6 @@ public final class Nifti {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------
-    // Reading
-
-    private static InputStream open(InputStream source, String name) throws IOException {
-        InputStream raw = new BufferedInputStream(source, 1 << 16);
-        raw.mark(2);
-        int b0 = raw.read();
-        int b1 = raw.read();
-        raw.reset();
-        if (b0 == 0x1F && b1 == 0x8B) {
-            try {
-                return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
-            } catch (IOException e) {
-                raw.close();
-                throw new IOException(name + ": gzip header is truncated or corrupt: " + e.getMessage(), e);
-            }
-        }
-        return raw;
-    }
-
     private static Path pairedImage(Path hdr) throws IOException {
         String f = hdr.getFileName().toString();
         String base = f.endsWith(".hdr.gz") ? f.substring(0, f.length() - 7) : f.endsWith(".hdr") ? f.substring(0, f.length() - 4) : f;
@@ -202,7 +346,8 @@ public final class Nifti {
         throw new IOException(hdr + ": a two-file NIfTI header (magic ni1/ni2) needs its image " + base + ".img next to it");
     }
 
-    static NiftiHeader readHeaderFrom(InputStream in, String name) throws IOException {
+    static NiftiHeader readHeaderFrom(Source src, String name) throws IOException {
+        InputStream in = src.in;
         byte[] first = in.readNBytes(4);
         if (first.length < 4) {
             throw new IOException(name + ": not a NIfTI file: " + first.length + " bytes, a header needs 348 or 540");
@@ -229,6 +374,10 @@ public final class Nifti {
         }
         NiftiHeader h = size == 348 ? parse1(hdr, big, name) : parse2(hdr, big, name);
         if (h.singleFile()) {
+            if (src.size >= 0 && h.voxOffset > src.size) {
+                throw new IOException(name + ": vox_offset " + h.voxOffset + " lies beyond the end of the file (" + src.size
+                        + " bytes): truncated, or a corrupt header");
+            }
             byte[] flag = in.readNBytes(4);
             if (flag.length == 4 && flag[0] != 0) {
                 readExtensions(in, h, name);
@@ -239,6 +388,11 @@ public final class Nifti {
         return h;
     }
 
+    /**
+     * The extensions between the header and vox_offset. Each esize is checked against vox_offset (which
+     * a plain file's size bounds already) before its content is read, and the content is read as it
+     * arrives, so a lying esize in a gzip stream costs only the bytes that are there.
+     */
     private static void readExtensions(InputStream in, NiftiHeader h, String name) throws IOException {
         long pos = h.sizeofHdr + 4;
         while (pos + 8 <= h.voxOffset) {
@@ -250,15 +404,16 @@ public final class Nifti {
             int esize = bb.getInt(0);
             int ecode = bb.getInt(4);
             if (esize < 8 || pos + esize > h.voxOffset) {
-                throw new IOException(name + ": header extension at byte " + pos + " has size " + esize
-                        + ", outside 8.." + (h.voxOffset - pos) + " (the bytes before vox_offset)");
+                throw new IOException(name + ": header extension at byte " + pos + " has esize " + esize
+                        + ", outside 8.." + (h.voxOffset - pos) + " (the bytes before vox_offset " + h.voxOffset + ")");
             }
             if (esize % 16 != 0) {
                 LOG.warn("{}: header extension size {} is not a multiple of 16", name, esize);
             }
             byte[] content = in.readNBytes(esize - 8);
             if (content.length < esize - 8) {
-                throw new IOException(name + ": truncated header extension at byte " + pos);
+                throw new IOException(name + ": truncated header extension at byte " + pos + ": esize " + esize + ", but only "
+                        + (8 + content.length) + " bytes follow");
             }
             h.extensions.add(new NiftiHeader.Extension(ecode, content));
             pos += esize;
@@ -397,6 +552,11 @@ public final class Nifti {
                 throw new IOException(name + ": dim[" + i + "] = " + h.dim[i] + " must be at least 1");
             }
         }
+        if (h.voxOffset > MAX_DATA_BYTES) {
+            // more would be skipped (inflated, for gzip) before the first voxel than this reader ever reads
+            throw new IOException(name + ": vox_offset " + h.voxOffset + " is beyond the " + MAX_DATA_BYTES
+                    + " bytes of header and extensions this reader accepts before the voxels");
+        }
         long min = h.singleFile() ? h.sizeofHdr + 4 : 0;
         if (h.singleFile() && h.voxOffset < min) {
             LOG.warn("{}: vox_offset {} is inside the header; reading data from byte {}", name, h.voxOffset, min);
@@ -413,8 +573,14 @@ public final class Nifti {
             n *= d;
         }
         long bytes = n * type.stored().byteSize() * type.components();
-        if (bytes > MAX_DATA_BYTES || n > Integer.MAX_VALUE / 4) {
-            throw new IOException(name + ": " + bytes + " bytes of voxels is more than the " + MAX_DATA_BYTES + " supported");
+        if (bytes > MAX_DATA_BYTES) {
+            throw new IOException(name + ": dims " + java.util.Arrays.toString(h.shape()) + " of " + type.nibabelName()
+                    + " describe " + bytes + " bytes of voxels, more than the " + MAX_DATA_BYTES + " supported");
+        }
+        if (n * type.components() > MAX_VALUES) {
+            throw new IOException(name + ": dims " + java.util.Arrays.toString(h.shape()) + " of " + type.nibabelName()
+                    + " describe " + n * type.components() + " values, more than the " + MAX_VALUES + " this reader decodes "
+                    + "(a 2 GiB float32 image)");
         }
         if (h.bitpix != type.bitpix()) {
             LOG.warn("{}: bitpix {} does not match datatype {} ({} bits); using the datatype", name, h.bitpix, type.nibabelName(),
@@ -450,20 +616,13 @@ public final class Nifti {
         }
     }
 
-    /** Reads exactly {@code n} bytes, growing the buffer only as data arrives (a lying header cannot force a huge allocation). */
+    /** Reads exactly {@code n} bytes, allocating only as they arrive ({@link BoundedInput}). */
     private static byte[] readExactly(InputStream in, long n, String name) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(n, 1 << 20));
-        byte[] buf = new byte[1 << 16];
-        long left = n;
-        while (left > 0) {
-            int k = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (k < 0) {
-                throw new IOException(name + ": voxel data truncated: " + (n - left) + " of " + n + " bytes present");
-            }
-            out.write(buf, 0, k);
-            left -= k;
+        byte[] b = BoundedInput.readUpTo(in, n);
+        if (b.length < n) {
+            throw new IOException(name + ": voxel data truncated: " + b.length + " of " + n + " bytes present");
         }
-        return out.toByteArray();
+        return b;
     }
 
     // ------------------------------------------------------------------------------------------------

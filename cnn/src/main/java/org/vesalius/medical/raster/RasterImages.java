@@ -4,11 +4,17 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.IIOImage;
@@ -18,6 +24,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.vesalius.io.AtomicFile;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.tensor.DType;
@@ -28,40 +35,179 @@ import org.vesalius.tensor.Tensor;
  * origin 0 and identity direction: data {@code [C, H, W]}, C = 1 (grey), 2 (grey + alpha), 3 (RGB) or
  * 4 (RGBA) bands as stored, uint8 for 8-bit images and int32 for 16-bit ones. Index i is the column
  * (x), j the row (y, growing downwards as in the file).
+ *
+ * <p>Reading checks the size a file declares before a decoder allocates anything of that size: at most
+ * {@link #MAX_SAMPLES} samples, and no more than its bytes hold: a PNG's image data must inflate to the
+ * rows its header declares (counted, without keeping them, when the header claims more than 64 times the
+ * file's size); a JPEG's bytes must hold the bits its frame needs ({@link JpegHeader#minBits()}) and end
+ * with an EOI; an uncompressed BMP must hold its rows; other formats get at most 4096 pixels per byte.
+ * Every failure, including the unchecked exceptions ImageIO's decoders throw on corrupt data, is an
+ * {@link IOException} naming the file; a JPEG whose data ends early (which ImageIO would fill with grey)
+ * is one too.
  */
 public final class RasterImages {
-    /** Larger images are refused before decoding (width × height × bands). */
+    /** Larger images are refused before decoding (width × height × 4). */
     public static final long MAX_SAMPLES = 1L << 30;
+    /** Pixels per file byte allowed for formats without a tighter rule (GIF's LZW, BMP's RLE, TIFF). */
+    private static final long OTHER_RATIO = 4096;
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     private RasterImages() {
     }
 
     /** Reads a PNG, JPEG, BMP or GIF (first frame). */
     public static MedicalImage read(Path path) throws IOException {
-        BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
-            if (in == null) {
-                throw new IOException(path + ": cannot open");
-            }
+        long size = Files.size(path);
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new IOException(path + ": " + size + " bytes is more than this reader accepts (2 GiB)");
+        }
+        return read(Files.readAllBytes(path), path.toString());
+    }
+
+    /** Reads a PNG, JPEG, BMP or GIF (first frame) from its bytes; {@code name} is used in messages. */
+    public static MedicalImage read(byte[] bytes, String name) throws IOException {
+        // in memory: ImageIO's default stream would cache through a temporary file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> it = ImageIO.getImageReaders(in);
             if (!it.hasNext()) {
-                throw new IOException(path + ": not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
+                throw new IOException(name + ": not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
             }
             ImageReader r = it.next();
+            List<String> truncated = new ArrayList<>();
+            r.addIIOReadWarningListener((source, warning) -> {
+                if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+                    truncated.add(warning);
+                }
+            });
+            BufferedImage img;
             try {
                 r.setInput(in, true, true);
-                long samples = (long) r.getWidth(0) * r.getHeight(0) * 4;
-                if (samples > MAX_SAMPLES) {
-                    throw new IOException(path + ": " + r.getWidth(0) + "x" + r.getHeight(0) + " is larger than supported");
-                }
+                checkSize(r.getFormatName().toLowerCase(Locale.ROOT), r.getWidth(0), r.getHeight(0), bytes, name);
                 img = r.read(0);
-            } catch (RuntimeException e) {
-                throw new IOException(path + ": corrupt image: " + e.getMessage(), e);
             } finally {
                 r.dispose();
             }
+            if (!truncated.isEmpty()) {
+                throw new IOException(name + ": the image data ends early (" + truncated.get(0) + "): a truncated file");
+            }
+            return toImage(img, name);
+        } catch (IOException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(name) ? e
+                    : new IOException(name + ": corrupt image: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // ImageIO's decoders throw ArrayIndexOutOfBounds, IllegalArgument, NegativeArraySize... on corrupt data
+            throw new IOException(name + ": corrupt image (the decoder failed with " + e + ")", e);
         }
-        return toImage(img, path.toString());
+    }
+
+    /**
+     * Refuses a declared size larger than {@link #MAX_SAMPLES} or than the file's bytes can hold (see
+     * the class comment), before the decoder allocates the image.
+     */
+    private static void checkSize(String format, int width, int height, byte[] b, String name) throws IOException {
+        if (width <= 0 || height <= 0) {
+            throw new IOException(name + ": the header declares " + width + "x" + height + " pixels");
+        }
+        long pixels = (long) width * height;
+        if (pixels * 4 > MAX_SAMPLES) {
+            throw new IOException(name + ": " + width + "x" + height + " is larger than supported (" + MAX_SAMPLES
+                    + " samples)");
+        }
+        if (format.equals("png") && startsWith(b, PNG_SIGNATURE) && b.length >= 29) {
+            checkPng(b, width, height, name);
+        } else if ((format.equals("jpeg") || format.equals("jpg")) && b.length >= 2 && (b[0] & 0xFF) == 0xFF) {
+            JpegHeader sof = JpegHeader.read(b, name);
+            if (sof.width() != width || sof.height() != height && sof.height() != 0) {
+                throw new IOException(name + ": the JPEG frame header says " + sof.width() + "x" + sof.height()
+                        + ", the decoder " + width + "x" + height);
+            }
+            if (sof.minBits() > 8L * b.length) {
+                throw new IOException(name + ": a " + width + "x" + height + "x" + sof.components() + " " + sof.process()
+                        + " JPEG needs at least " + sof.minBits() + " bits of data, but the file has " + b.length
+                        + " bytes: truncated, or a corrupt frame header");
+            }
+            if (!endsWithEoi(b)) {
+                throw new IOException(name + ": the JPEG has no end-of-image marker (FFD9): a truncated file");
+            }
+        } else if (format.equals("bmp") && b.length >= 34 && le32(b, 30) == 0) {
+            int bits = b[28] & 0xFF | (b[29] & 0xFF) << 8;
+            long rows = (long) height * (((long) width * bits + 31) / 32 * 4);
+            if (rows > b.length) {
+                throw new IOException(name + ": an uncompressed " + width + "x" + height + " BMP of " + bits + " bits per pixel "
+                        + "needs " + rows + " bytes of rows, but the file has " + b.length + ": truncated or corrupt");
+            }
+        } else if (pixels > OTHER_RATIO * b.length) {
+            throw new IOException(name + ": the " + format + " header declares " + width + "x" + height + " pixels, more than "
+                    + b.length + " bytes can encode (" + OTHER_RATIO + " pixels per byte): a corrupt or truncated file");
+        }
+    }
+
+    /**
+     * The filtered rows a PNG's header declares ({@code height * (1 + ceil(width * bits per pixel / 8))})
+     * must come out of its IDAT chunks. Those are inflated and counted (not kept) only when the header
+     * claims more than 64 times the file's size, more than ordinary images compress.
+     */
+    private static void checkPng(byte[] b, int width, int height, String name) throws IOException {
+        int depth = b[24] & 0xFF;
+        int channels;
+        switch (b[25]) {
+            case 0: case 3: channels = 1; break;
+            case 2: channels = 3; break;
+            case 4: channels = 2; break;
+            case 6: channels = 4; break;
+            default: return; // the decoder names an invalid colour type
+        }
+        long raw = height * (1 + ((long) width * depth * channels + 7) / 8);
+        if (raw <= 64L * b.length) {
+            return;
+        }
+        Inflater inf = new Inflater();
+        long out = 0;
+        byte[] sink = new byte[1 << 16];
+        try {
+            for (int p = 8; p + 8 <= b.length && out < raw && !inf.finished(); ) {
+                long len = be32(b, p) & 0xFFFFFFFFL;
+                boolean idat = b[p + 4] == 'I' && b[p + 5] == 'D' && b[p + 6] == 'A' && b[p + 7] == 'T';
+                int avail = (int) Math.min(len, b.length - p - 8L);
+                if (idat) {
+                    inf.setInput(b, p + 8, avail);
+                    while (out < raw && !inf.finished() && !inf.needsInput() && !inf.needsDictionary()) {
+                        out += inf.inflate(sink);
+                    }
+                }
+                p += 12 + (int) Math.min(len, Integer.MAX_VALUE - 12L - p);
+            }
+        } catch (DataFormatException e) {
+            throw new IOException(name + ": corrupt PNG image data: " + e.getMessage(), e);
+        } finally {
+            inf.end();
+        }
+        if (out < raw) {
+            throw new IOException(name + ": the PNG header declares " + width + "x" + height + " pixels of " + depth * channels
+                    + " bits, " + raw + " bytes of rows, but its image data inflates to " + out + ": truncated or corrupt");
+        }
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** An EOI (FFD9) among the last 64 bytes: writers may pad after it, never much. */
+    private static boolean endsWithEoi(byte[] b) {
+        for (int i = b.length - 2; i >= Math.max(0, b.length - 66); i--) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int be32(byte[] b, int p) {
+        return (b[p] & 0xFF) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | b[p + 3] & 0xFF;
+    }
+
+    private static int le32(byte[] b, int p) {
+        return b[p] & 0xFF | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
     }
 
     /** A BufferedImage as {@code [bands, H, W]}; indexed-colour images are expanded to RGB(A). */

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.vesalius.medical.MedicalImage;
 import org.vesalius.tensor.DType;
+import org.vesalius.medical.raster.JpegHeader;
 
 /**
  * JPEG extended sequential (DICOM 1.2.840.10008.1.2.4.51) decoded by {@link SequentialJpegDecoder}, on
@@ -95,7 +96,7 @@ class JpegExtendedTest {
     void mr12BitAgreesWithDcmtkAndWithTheOriginal() throws IOException {
         DicomFile f = DicomFile.read(DicomReaderTest.fixture("MR_jpeg_extended12.dcm"));
         assertEquals("1.2.840.10008.1.2.4.51", f.transferSyntax().uid());
-        JpegFrameDecoder.Sof sof = JpegFrameDecoder.readSof(frames("MR_jpeg_extended12.dcm").get(0), 0);
+        JpegHeader sof = JpegFrameDecoder.readSof(frames("MR_jpeg_extended12.dcm").get(0), 0);
         assertEquals(0xC1, sof.marker());
         assertEquals(12, sof.precision());
         int[] ours = pixels("MR_jpeg_extended12.dcm");

@@ -17,6 +17,12 @@ import org.vesalius.train.Mode;
  * (each trial builds its own model, so they share nothing); either way the results come in trial order and
  * each trial's {@link Config#seed()} is the same, so the same search gives the same table. A trial that
  * throws ends the search with an {@link IllegalStateException} naming the configuration.
+ *
+ * <p>The table is the same on every run only if trials draw their random numbers from their seed:
+ * pass {@code new Generator(config.seed())} to layers and loaders, or call
+ * {@code Tensor.manualSeed(config.seed())} first in the objective. On several threads each trial
+ * thread has its own default generator, and an unseeded one starts from a seed that depends on the
+ * order in which the threads first drew (see {@link org.vesalius.tensor.Generator}).
  */
 public abstract class Search {
     private static final Logger LOG = LoggerFactory.getLogger(Search.class);

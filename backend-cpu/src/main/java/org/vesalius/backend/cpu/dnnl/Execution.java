@@ -23,7 +23,8 @@ import org.bytedeco.javacpp.Pointer;
  * }</pre>
  */
 public final class Execution {
-    private static final int MAX_ARGS = 16;
+    // an LSTM backward takes 22 arguments, plus the scratchpad
+    private static final int MAX_ARGS = 32;
     private static final ThreadLocal<Execution> LOCAL = ThreadLocal.withInitial(Execution::new);
 
     private final dnnl_exec_arg_t args = new dnnl_exec_arg_t(MAX_ARGS);

@@ -11,7 +11,8 @@ import org.bytedeco.javacpp.Pointer;
  */
 final class ThreadBuffers {
     static final int SCRATCHPAD = 0;
-    static final int SLOTS = 16;
+    // one per primitive argument plus the scratchpad: an LSTM backward has 22 arguments
+    static final int SLOTS = 32;
     private static final int ALIGN = 64;
     private static final long RETAIN = Long.getLong("vesalius.dnnl.retainBytes", 64L << 20);
     private static final ThreadLocal<ThreadBuffers> LOCAL = ThreadLocal.withInitial(ThreadBuffers::new);
