@@ -124,8 +124,8 @@ public final class BrainExtraction {
             var trainLoader = DataLoader.of(trainSet, config.batchSize()).shuffle(true).seed(config.seed());
             var testLoader = DataLoader.of(new SliceDataset(brain, 2, testK), config.batchSize());
 
-            try (UNet model = new UNet(2, 1, 1, new int[] {16, 32, 64, 128}, Norm.BATCH, false, false, gen)) {
-                var opt = new Adam(model.parameters(), config.learningRate());
+            try (UNet model = new UNet(2, 1, 1, new int[] {16, 32, 64, 128}, Norm.BATCH, false, false, gen);
+                 Adam opt = new Adam(model.parameters(), config.learningRate())) {
                 // cosine decay to zero: the last epochs take small steps, so the model the run ends with is
                 // not caught in the middle of one of Adam's occasional large ones
                 Trainer trainer = new Trainer(model, new DiceCELoss(Activation.SIGMOID, false, true, 1, 1), opt)

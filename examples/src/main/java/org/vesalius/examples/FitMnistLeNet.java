@@ -120,8 +120,8 @@ public final class FitMnistLeNet {
         validate(config);
         var trainLoader = DataLoader.of(train, config.batchSize()).shuffle(true).seed(config.seed());
         var testLoader = DataLoader.of(test, 500);
-        try (LeNet5 model = new LeNet5(1, 10, new Generator(config.seed()))) {
-            var opt = new SGD(model.parameters(), config.learningRate(), config.momentum());
+        try (LeNet5 model = new LeNet5(1, 10, new Generator(config.seed()));
+             SGD opt = new SGD(model.parameters(), config.learningRate(), config.momentum())) {
             out.printf(Locale.ROOT, "LeNet-5 on MNIST: %d training / %d test digits, SGD lr %s momentum %s, batch %d, "
                             + "%d epochs, %d threads%n", config.trainSamples(), config.testSamples(), config.learningRate(),
                     config.momentum(), config.batchSize(), config.epochs(), Backends.cpu().threads());

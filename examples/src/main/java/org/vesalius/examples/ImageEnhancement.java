@@ -140,8 +140,8 @@ public final class ImageEnhancement {
 
             var trainLoader = DataLoader.of(pairs(t1, trainK, config, CROP), config.batchSize()).shuffle(true).seed(config.seed());
             var testLoader = DataLoader.of(new TensorDataset(test), config.batchSize());
-            try (DnCNN model = new DnCNN(2, 1, FEATURES, DEPTH, Norm.BATCH, gen)) {
-                var opt = new Adam(model.parameters(), config.learningRate());
+            try (DnCNN model = new DnCNN(2, 1, FEATURES, DEPTH, Norm.BATCH, gen);
+                 Adam opt = new Adam(model.parameters(), config.learningRate())) {
                 Trainer trainer = new Trainer(model, new MSELoss(), opt)
                         .epochs(config.epochs())
                         .scheduler(new CosineAnnealingLR(opt, config.epochs()))

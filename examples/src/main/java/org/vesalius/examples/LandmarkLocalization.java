@@ -130,8 +130,8 @@ public final class LandmarkLocalization {
             // instance norm: with batches of 4 volumes, batch norm's running statistics lag its batch statistics,
             // and the evaluated network is worse than the trained one for the first few hundred steps
             try (HeatmapLandmarkNet model = new HeatmapLandmarkNet(3, 1, REGIONS.length, new int[] {8, 16, 32, 64},
-                    Norm.INSTANCE, beta, gen)) {
-                var opt = new Adam(model.parameters(), config.learningRate());
+                    Norm.INSTANCE, beta, gen);
+                 Adam opt = new Adam(model.parameters(), config.learningRate())) {
                 Trainer trainer = new Trainer(model, (heatmaps, target) -> Heatmaps.softArgmax(heatmaps, beta)
                         .sub(target).abs().mean(), opt)
                         .epochs(config.epochs())

@@ -124,8 +124,8 @@ public final class SliceClassification {
                     new Compose(new RandFlip(0.5, 0), new RandAffine(1.0).rotate(0.4).scale(0.15, 0.15))));
 
             Generator gen = new Generator(config.seed());
-            try (ResNet model = new ResNet(2, ResNet.Block.BASIC, new int[] {1, 1, 1, 1}, 1, 2, 8, gen)) {
-                var opt = new Adam(model.parameters(), config.learningRate());
+            try (ResNet model = new ResNet(2, ResNet.Block.BASIC, new int[] {1, 1, 1, 1}, 1, 2, 8, gen);
+                 Adam opt = new Adam(model.parameters(), config.learningRate())) {
                 Trainer trainer = new Trainer(model, new CrossEntropyLoss(), opt)
                         .epochs(config.epochs())
                         .scheduler(new CosineAnnealingLR(opt, config.epochs()))

@@ -27,7 +27,8 @@ class FitMnistLeNetTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         long before = Backends.cpu().liveBytes();
         FitMnistLeNet.Result r = FitMnistLeNet.run(c, new PrintStream(buf, true, StandardCharsets.UTF_8));
-        assertTrue(Backends.cpu().liveBytes() <= before, "the run gives back its native memory");
+        long after = Backends.cpu().liveBytes();
+        assertTrue(after <= before, "the run gives back its native memory: before " + before + " bytes, after " + after);
         // Threshold: the training digits' majority digit (0: the bundled classes are interleaved, so every digit has
         // 200), scored on the same test digits (0.096), plus 0.75. This run: 0.914.
         Baselines.assertAbove("test accuracy", r.accuracy(), "majority digit", majority, 0.75);
