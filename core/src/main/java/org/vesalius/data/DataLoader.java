@@ -61,6 +61,7 @@ public final class DataLoader<B> implements Iterable<B> {
     private int numWorkers;
     private int prefetch;
     private int epoch;
+    private BatchSampler batchSampler;
 
     /**
      * Batches of {@code batchSize} samples made by {@code collate}, which gets the samples in order
@@ -105,6 +106,16 @@ public final class DataLoader<B> implements Iterable<B> {
             return new DataLoader<>(td, batchSize, td::batch, false);
         }
         return new DataLoader<>(dataset, batchSize, Collate::stack);
+    }
+
+    /**
+     * Batches chosen by {@code sampler} (e.g. a {@link BucketBatchSampler} grouping sequences of similar
+     * length) instead of the (shuffled) order cut into runs of {@code batchSize}; {@code shuffle} and
+     * {@code dropLast} are then the sampler's business. Null restores the default.
+     */
+    public DataLoader<B> batchSampler(BatchSampler sampler) {
+        this.batchSampler = sampler;
+        return this;
     }
 
     /** Whether each epoch visits the samples in a new seeded random order (default false). */
@@ -172,9 +183,15 @@ public final class DataLoader<B> implements Iterable<B> {
         return seed;
     }
 
-    /** Batches per epoch, like {@code len(loader)}: {@code ceil(size / batchSize)}, or floor with dropLast. */
+    /**
+     * Batches per epoch, like {@code len(loader)}: {@code ceil(size / batchSize)}, or floor with dropLast;
+     * with a {@link #batchSampler}, the number it gives for the next epoch.
+     */
     public int size() {
         int n = dataset.size();
+        if (batchSampler != null) {
+            return batchSampler.batches(n, epoch, seed()).length;
+        }
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
@@ -211,7 +228,32 @@ public final class DataLoader<B> implements Iterable<B> {
     @Override
     public BatchIterator<B> iterator() {
         int e = epoch++;
-        return new Epoch<>(this, e, order(e));
+        return new Epoch<>(this, e, batches(e));
+    }
+
+    /** The sample indices of every batch of {@code epoch}. */
+    private int[][] batches(int epoch) {
+        if (batchSampler != null) {
+            int n = dataset.size();
+            int[][] b = batchSampler.batches(n, epoch, seed());
+            for (int[] batch : b) {
+                for (int i : batch) {
+                    if (i < 0 || i >= n) {
+                        throw new IllegalArgumentException("DataLoader: the batch sampler gave sample index " + i
+                                + " for a dataset of " + n);
+                    }
+                }
+            }
+            return b;
+        }
+        int[] order = order(epoch);
+        int count = dropLast ? order.length / batchSize : (order.length + batchSize - 1) / batchSize;
+        int[][] b = new int[count][];
+        for (int k = 0; k < count; k++) {
+            int from = k * batchSize;
+            b[k] = Arrays.copyOfRange(order, from, Math.min(from + batchSize, order.length));
+        }
+        return b;
     }
 
     /** Loads batch k of an epoch on the calling thread; failures come back in the outcome. */
@@ -254,41 +296,33 @@ public final class DataLoader<B> implements Iterable<B> {
     private static final class Epoch<B> implements BatchIterator<B> {
         private final DataLoader<B> loader;
         private final int epoch;
-        private final int[] order;
+        private final int[][] indices;
         private final int batches;
-        private final int batchSize;
         private final long batchSeed;
         private final Workers<B> workers;
         private final Cleaner.Cleanable cleanable;
         private int next;
         private boolean closed;
 
-        Epoch(DataLoader<B> loader, int epoch, int[] order) {
+        Epoch(DataLoader<B> loader, int epoch, int[][] indices) {
             this.loader = loader;
             this.epoch = epoch;
-            this.order = order;
-            this.batchSize = loader.batchSize;
-            this.batches = loader.dropLast ? order.length / batchSize : (order.length + batchSize - 1) / batchSize;
+            this.indices = indices;
+            this.batches = indices.length;
             this.batchSeed = Generator.mix(loader.seed(), epoch);
             if (loader.numWorkers > 0 && batches > 0) {
                 int prefetch = loader.prefetch > 0 ? loader.prefetch : 2 * loader.numWorkers;
-                int[] ord = order;
-                int bs = batchSize;
+                int[][] idx = indices;
                 int ep = epoch;
                 long seed = batchSeed;
-                // the lambda captures the loader and the order, never this iterator
+                // the lambda captures the loader and the batches, never this iterator
                 workers = new Workers<>("vesalius-data-" + loader.id + "-e" + epoch, Math.min(loader.numWorkers, batches),
-                        prefetch, batches, k -> loader.loadBatch(ep, k, indices(ord, bs, k), seed));
+                        prefetch, batches, k -> loader.loadBatch(ep, k, idx[k].clone(), seed));
                 cleanable = CLEANER.register(this, workers::shutdown);
             } else {
                 workers = null;
                 cleanable = null;
             }
-        }
-
-        private static int[] indices(int[] order, int batchSize, int k) {
-            int from = k * batchSize;
-            return Arrays.copyOfRange(order, from, Math.min(from + batchSize, order.length));
         }
 
         @Override
@@ -304,7 +338,7 @@ public final class DataLoader<B> implements Iterable<B> {
             }
             int k = next++;
             Workers.Outcome<B> o = workers != null ? workers.take(k)
-                    : loader.loadBatch(epoch, k, indices(order, batchSize, k), batchSeed);
+                    : loader.loadBatch(epoch, k, indices[k].clone(), batchSeed);
             if (o.error() != null) {
                 close();
                 throw o.error();
