@@ -21,7 +21,10 @@ import argparse, json, os, statistics, subprocess, sys
 
 # Vesalius model workload -> (torch_bench.py workload, torch_bench.py's name for it)
 MODEL_WORKLOADS = {"lenet-train": ("w2", "W2-lenet-train"), "lenet-infer": ("w2-infer", "W2-lenet-infer"),
-                   "unet-train": ("w3", "W3-unet-train"), "unet-infer": ("w3-infer", "W3-unet-infer")}
+                   "unet-train": ("w3", "W3-unet-train"), "unet-infer": ("w3-infer", "W3-unet-infer"),
+                   "lstm-train": ("w4", "W4-lstm-train")}
+# model workloads torch_bench.py does not define: always timed by bench/scripts/torch_models.py
+LOCAL_MODEL_WORKLOADS = {"gru-train", "bilstm-train"}
 
 
 def run(cmd, env=None):
@@ -56,7 +59,7 @@ def main():
 
     def common(n):  # model workloads keep their own timed counts unless --iters is given
         warm = [] if a.warmup is None else ["--warmup", str(a.warmup)]
-        if a.iters is None and n in MODEL_WORKLOADS:
+        if a.iters is None and (n in MODEL_WORKLOADS or n in LOCAL_MODEL_WORKLOADS):
             return ["--threads", str(a.threads)] + warm
         return ["--threads", str(a.threads), "--iters", str(a.iters or 30)] + warm
 
@@ -65,6 +68,8 @@ def main():
         ["java", "-jar", a.jar, "--list"], check=True, capture_output=True, text=True).stdout.splitlines() if l.strip()]
 
     def torch_cmd(n):
+        if n in LOCAL_MODEL_WORKLOADS:
+            return [a.python, os.path.join(here, "torch_models.py"), n] + common(n), "torch_models.py"
         if n in MODEL_WORKLOADS:
             if os.path.exists(a.torch_bench):
                 return [a.python, a.torch_bench, MODEL_WORKLOADS[n][0]] + common(n), "torch_bench.py"

@@ -7,7 +7,9 @@ Usage (Debian's interpreter, which has python3-torch):
 WORKLOAD: lenet-train | lenet-infer (W2 of the project's benchmark plan: LeNet-5, batch 64×1×28×28,
 softmax cross-entropy, SGD momentum 0.9 lr 0.01; inference in eval mode under inference_mode);
 unet-train | unet-infer (W3: U-Net, batch 4×1×128×128, levels 16/32/64, bottleneck 128, BCE with
-logits, Adam lr 1e-3, 2 warm-up / 8 timed steps; inference in eval mode, 3 / 10).
+logits, Adam lr 1e-3, 2 warm-up / 8 timed steps; inference in eval mode, 3 / 10);
+lstm-train (W4: LSTM classifier, batch 32, seq 64, input 128, hidden 256, last step -> dense 2,
+cross-entropy, Adam, 5 / 20) and its variants gru-train and bilstm-train.
 Prints one JSON line per measurement, the format of Vesalius's bench jar:
     {"peer": "torch", "workload": ..., "median_ms": ..., "min_ms": ..., "iters": ..., "threads": ...}
 
@@ -72,8 +74,29 @@ def unet(torch, chs=(16, 32, 64), bott=128, in_channels=1, out_channels=1):
     return UNet()
 
 
+def recurrent_classifier(torch, kind):
+    """W4's classifier (batch first, input 128, hidden 256, one layer, last step -> dense 2) with an LSTM
+    (lstm-train, W4 itself), a GRU (gru-train) or a bidirectional LSTM (bilstm-train, dense 512 -> 2)."""
+    nn = torch.nn
+
+    class Clf(nn.Module):
+        def __init__(self):
+            super().__init__()
+            bidir = kind == "bilstm"
+            cls = nn.GRU if kind == "gru" else nn.LSTM
+            self.rnn = cls(128, 256, num_layers=1, batch_first=True, bidirectional=bidir)
+            self.fc = nn.Linear(512 if bidir else 256, 2)
+
+        def forward(self, x):
+            out, _ = self.rnn(x)
+            return self.fc(out[:, -1])
+
+    return Clf()
+
+
 # workload -> (warm-up, timed) as the benchmark plan defines them
-WORKLOADS = {"lenet-train": (10, 30), "lenet-infer": (10, 30), "unet-train": (2, 8), "unet-infer": (3, 10)}
+WORKLOADS = {"lenet-train": (10, 30), "lenet-infer": (10, 30), "unet-train": (2, 8), "unet-infer": (3, 10),
+             "lstm-train": (5, 20), "gru-train": (5, 20), "bilstm-train": (5, 20)}
 
 
 def main():
@@ -95,6 +118,12 @@ def main():
         x = torch.rand(64, 1, 28, 28)
         y = torch.randint(0, 10, (64,))
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        loss_fn = torch.nn.CrossEntropyLoss()
+    elif a.workload in ("lstm-train", "gru-train", "bilstm-train"):
+        model = recurrent_classifier(torch, a.workload.split("-")[0])
+        x = torch.rand(32, 64, 128)
+        y = torch.randint(0, 2, (32,))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
         loss_fn = torch.nn.CrossEntropyLoss()
     else:
         model = unet(torch)

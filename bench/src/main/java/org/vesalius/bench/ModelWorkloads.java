@@ -1,13 +1,19 @@
 package org.vesalius.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.vesalius.autograd.NoGrad;
 import org.vesalius.cnn.models.LeNet5;
 import org.vesalius.cnn.models.Norm;
 import org.vesalius.cnn.models.UNet;
 import org.vesalius.nn.F;
+import org.vesalius.nn.Linear;
 import org.vesalius.optim.Adam;
 import org.vesalius.optim.SGD;
+import org.vesalius.rnn.GRU;
+import org.vesalius.rnn.LSTM;
+import org.vesalius.rnn.RNNBase;
 import org.vesalius.tensor.Generator;
 import org.vesalius.tensor.Tensor;
 
@@ -25,6 +31,34 @@ final class ModelWorkloads {
         m.put("lenet-infer", lenet(false));
         m.put("unet-train", unet(true));
         m.put("unet-infer", unet(false));
+        m.put("lstm-train", recurrent("lstm"));
+        m.put("gru-train", recurrent("gru"));
+        m.put("bilstm-train", recurrent("bilstm"));
+    }
+
+    /**
+     * W4 and its variants: a one-layer recurrent classifier over a batch-first 32×64×128 input,
+     * hidden 256, the last step's output into a dense layer to 2 classes, cross-entropy, Adam lr 1e-3;
+     * {@code lstm} is W4 itself, {@code gru} a GRU, {@code bilstm} a bidirectional LSTM (dense 512 to 2).
+     * 5 warm-up and 20 timed steps.
+     */
+    private static Bench.Workload recurrent(String kind) {
+        Generator g = new Generator(42);
+        boolean bidir = kind.equals("bilstm");
+        RNNBase rnn = kind.equals("gru") ? new GRU(128, 256, 1, true, true, 0, false, g)
+                : new LSTM(128, 256, 1, true, true, 0, bidir, 0, g);
+        Linear fc = new Linear(bidir ? 512 : 256, 2, true, g);
+        Tensor x = Tensor.rand(g, 32, 64, 128);
+        Tensor y = Tensor.randint(0, 2, g, 32);
+        List<Tensor> params = new ArrayList<>(rnn.parameters());
+        params.addAll(fc.parameters());
+        Adam opt = new Adam(params, 1e-3);
+        return new Bench.Workload(() -> {
+            opt.zeroGrad();
+            Tensor out = rnn.forward(x);
+            F.crossEntropy(fc.forward(out.select(1, out.size(1) - 1)), y).backward();
+            opt.step();
+        }, 1, 5, 20);
     }
 
     /**
