@@ -227,10 +227,12 @@ public abstract class RNNBase extends Module {
         Tensor layerIn = x;
         List<Tensor> hs = new ArrayList<>();
         List<Tensor> cs = new ArrayList<>();
-        boolean useKernel = fusedKernel(x, batchSizes);
+        boolean useKernel = fusedKernel(x);
+        boolean padded = Arrays.stream(batchSizes).allMatch(b -> b == n);
+        int[] lengths = padded ? null : lengths(batchSizes, n);
         for (int layer = 0; layer < numLayers; layer++) {
             if (useKernel) {
-                Tensor[] r = fusedLayer(layerIn, layer, h0, c0);
+                Tensor[] r = padded ? fusedLayer(layerIn, layer, h0, c0) : fusedPackedLayer(layerIn, lengths, layer, h0, c0);
                 layerIn = r[0];
                 hs.addAll(r[1].unbind(0));
                 if (r[2] != null) {
@@ -263,17 +265,20 @@ public abstract class RNNBase extends Module {
         return new Tensor[] {layerIn, h, c};
     }
 
-    /** Whether this call can run on the backend's fused kernel: padded (every row runs every step), no projection. */
-    private boolean fusedKernel(Tensor x, int[] batchSizes) {
-        if (!fused || projSize > 0 || !x.backend().supportsRnn(mode, x.dtype())) {
-            return false;
-        }
+    /** Whether this call can run on the backend's fused kernel: float32 (on the CPU), no projection. */
+    private boolean fusedKernel(Tensor x) {
+        return fused && projSize == 0 && x.backend().supportsRnn(mode, x.dtype());
+    }
+
+    /** Each sorted row's length from the batch sizes per step. */
+    private static int[] lengths(int[] batchSizes, int n) {
+        int[] len = new int[n];
         for (int b : batchSizes) {
-            if (b != x.size(1)) {
-                return false;
+            for (int i = 0; i < b; i++) {
+                len[i]++;
             }
         }
-        return true;
+        return len;
     }
 
     /** One layer, both directions, on the backend's kernel: weights stacked per direction. */
@@ -298,6 +303,98 @@ public abstract class RNNBase extends Module {
                 : c0 == null ? Tensor.zeros(x.dtype(), x.device(), d, n, hiddenSize) : c0.narrow(0, layer * d, d);
         return Tensor.rnnLayer(mode, x, hx, cx, stacked(wIh), stacked(wHh), bias ? stacked(bIh) : null,
                 bias ? stacked(bHh) : null);
+    }
+
+    /**
+     * One layer over rows of different lengths (sorted, longest first) on the fused kernel. The kernel
+     * runs every row for all T steps; a row's steps past its end come after its real ones, so they
+     * never reach its valid outputs, and its final h is read from its output at its last step. The
+     * reverse direction runs forward over each row reversed within its length. The kernel does not
+     * give the LSTM cell state at a row's end, so that is recomputed from the kernel's outputs: the
+     * gates of every step are one matmul of the input and the previous output, and c follows from
+     * them by the elementwise recurrence, frozen past the row's end (differentiable through both).
+     */
+    private Tensor[] fusedPackedLayer(Tensor x, int[] lengths, int layer, Tensor h0, Tensor c0) {
+        int d = directions();
+        int steps = x.size(0);
+        int n = x.size(1);
+        Tensor flip = d == 2 ? reversedWithin(lengths, steps) : null;
+        long[] last = new long[n];
+        for (int i = 0; i < n; i++) {
+            last[i] = (long) (lengths[i] - 1) * n + i;
+        }
+        Tensor lastIndex = Tensor.of(last, n);
+        Tensor[] outs = new Tensor[d];
+        Tensor[] hs = new Tensor[d];
+        Tensor[] cs = new Tensor[d];
+        for (int dir = 0; dir < d; dir++) {
+            String sfx = suffix(layer, dir);
+            Tensor wIh = getParameter("weight_ih" + sfx);
+            Tensor wHh = getParameter("weight_hh" + sfx);
+            Tensor bIh = bias ? getParameter("bias_ih" + sfx) : null;
+            Tensor bHh = bias ? getParameter("bias_hh" + sfx) : null;
+            int s = layer * d + dir;
+            Tensor hx = h0 == null ? Tensor.zeros(x.dtype(), x.device(), n, hiddenSize) : h0.select(0, s);
+            Tensor cx = mode != RnnMode.LSTM ? null
+                    : c0 == null ? Tensor.zeros(x.dtype(), x.device(), n, hiddenSize) : c0.select(0, s);
+            Tensor xin = dir == 0 ? x : timeGather(x, flip);
+            Tensor[] r = Tensor.rnnLayer(mode, xin, hx.unsqueeze(0), cx == null ? null : cx.unsqueeze(0),
+                    wIh.unsqueeze(0), wHh.unsqueeze(0), bias ? bIh.unsqueeze(0) : null, bias ? bHh.unsqueeze(0) : null);
+            Tensor y = r[0];
+            hs[dir] = y.reshape(steps * n, hiddenSize).indexSelect(0, lastIndex);
+            if (mode == RnnMode.LSTM) {
+                cs[dir] = cellAtEnd(xin, y, hx, cx, lengths, wIh, wHh, bIh, bHh);
+            }
+            outs[dir] = dir == 0 ? y : timeGather(y, flip);
+        }
+        Tensor out = d == 1 ? outs[0] : Tensor.cat(2, outs);
+        return new Tensor[] {out, Tensor.stack(0, hs), mode == RnnMode.LSTM ? Tensor.stack(0, cs) : null};
+    }
+
+    /** For {@code [T, N]} positions: row n's first {@code len} steps reversed, the rest in place (linear indices). */
+    private static Tensor reversedWithin(int[] lengths, int steps) {
+        int n = lengths.length;
+        long[] idx = new long[steps * n];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) {
+                int from = t < lengths[i] ? lengths[i] - 1 - t : t;
+                idx[t * n + i] = (long) from * n + i;
+            }
+        }
+        return Tensor.of(idx, steps * n);
+    }
+
+    /** {@code [T, N, F]} rearranged along time per row by linear indices from {@link #reversedWithin}. */
+    private static Tensor timeGather(Tensor x, Tensor linear) {
+        int steps = x.size(0);
+        int n = x.size(1);
+        int f = x.size(2);
+        return x.reshape(steps * n, f).indexSelect(0, linear).reshape(steps, n, f);
+    }
+
+    /** The LSTM cell state at each row's last step, from the kernel's outputs (see {@link #fusedPackedLayer}). */
+    private static Tensor cellAtEnd(Tensor x, Tensor y, Tensor hx, Tensor cx, int[] lengths, Tensor wIh, Tensor wHh,
+                                    Tensor bIh, Tensor bHh) {
+        int steps = x.size(0);
+        int n = x.size(1);
+        Tensor hPrev = steps == 1 ? hx.unsqueeze(0) : Tensor.cat(0, hx.unsqueeze(0), y.narrow(0, 0, steps - 1));
+        Tensor gates = Tensor.linear(x, wIh, bIh).add(Tensor.linear(hPrev, wHh, bHh));
+        int h = hx.size(1);
+        Tensor c = cx;
+        for (int t = 0; t < steps; t++) {
+            int active = 0;
+            while (active < n && lengths[active] > t) {
+                active++;
+            }
+            if (active == 0) {
+                break;
+            }
+            Tensor g = gates.select(0, t).narrow(0, 0, active);
+            Tensor next = g.narrow(1, h, h).sigmoid().mul(c.narrow(0, 0, active))
+                    .add(g.narrow(1, 0, h).sigmoid().mul(g.narrow(1, 2 * h, h).tanh()));
+            c = active == n ? next : Tensor.cat(0, next, c.narrow(0, active, n - active));
+        }
+        return c;
     }
 
     private static Tensor stacked(Tensor[] perDirection) {

@@ -124,9 +124,29 @@ class RNNParityTest {
     void layerMatchesPyTorch(String id, JsonObject c) {
         RNNBase m = layer(c);
         loadParams(m, c);
-        Tensor x = leaf(c, "input");
-        Tensor h0 = leaf(c, "h0");
-        Tensor c0 = leaf(c, "c0");
+        m.fused(false);
+        checkLayer(id, c, m, DType.FLOAT64, VALUES, GRADS, false);
+    }
+
+    /** Float32 through the backend's fused kernel: outputs and gradients against PyTorch's float64 numbers. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layers")
+    void fusedFloat32LayerMatchesPyTorch(String id, JsonObject c) {
+        RNNBase m = layer(c);
+        loadParams(m, c);
+        m.to(DType.FLOAT32);
+        org.junit.jupiter.api.Assumptions.assumeTrue(c.get("projSize").getAsInt() == 0,
+                "projected LSTMs compose tensor ops");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Tensor.zeros(1).backend().supportsRnn(m.mode(), DType.FLOAT32),
+                "no fused kernel on this backend");
+        checkLayer(id, c, m, DType.FLOAT32, F32, F32, true);
+    }
+
+    private void checkLayer(String id, JsonObject c, RNNBase m, DType dtype, Tolerance values, Tolerance grads,
+                            boolean fused) {
+        Tensor x = leaf(c, "input", dtype);
+        Tensor h0 = leaf(c, "h0", dtype);
+        Tensor c0 = leaf(c, "c0", dtype);
         Tensor out;
         Tensor h;
         Tensor cn;
@@ -142,75 +162,43 @@ class RNNParityTest {
             h = r.h();
             cn = r.c();
             RNNUtils.Padded padded = RNNUtils.padPackedSequence(r.output(), m.batchFirst(), 0, -1);
-            expect(c, "padded", padded.padded(), VALUES);
+            expect(c, "padded", padded.padded(), values);
         } else {
             RNNResult r = m.run(x, h0, c0);
             out = r.output();
             h = r.h();
             cn = r.c();
         }
-        expect(c, "output", out, VALUES);
-        expect(c, "h", h, VALUES);
-        Tensor loss = out.mul(FixtureTensors.build(w.getAsJsonObject("output"))).sum()
-                .add(h.mul(FixtureTensors.build(w.getAsJsonObject("h"))).sum());
+        org.junit.jupiter.api.Assertions.assertEquals(fused, reaches(out, "rnnLayer", 12), "whether the fused kernel ran");
+        expect(c, "output", out, values);
+        expect(c, "h", h, values);
+        Tensor loss = out.mul(weight(w, "output", dtype)).sum().add(h.mul(weight(w, "h", dtype)).sum());
         if (cn != null) {
-            expect(c, "c", cn, VALUES);
-            loss = loss.add(cn.mul(FixtureTensors.build(w.getAsJsonObject("c"))).sum());
+            expect(c, "c", cn, values);
+            loss = loss.add(cn.mul(weight(w, "c", dtype)).sum());
         }
         loss.backward();
-        expect(c, "gradInput", x.grad(), GRADS);
+        expect(c, "gradInput", x.grad(), grads);
         if (h0 != null) {
-            expect(c, "gradH0", h0.grad(), GRADS);
+            expect(c, "gradH0", h0.grad(), grads);
         }
         if (c0 != null) {
-            expect(c, "gradC0", c0.grad(), GRADS);
+            expect(c, "gradC0", c0.grad(), grads);
         }
-        JsonObject grads = c.getAsJsonObject("grads");
+        JsonObject pg = c.getAsJsonObject("grads");
         for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
-            FixtureTensors.assertValues(id + " grad " + p.getKey(), grads.getAsJsonObject(p.getKey()), p.getValue().grad(),
-                    GRADS);
+            FixtureTensors.assertValues(id + (fused ? " fused" : "") + " grad " + p.getKey(),
+                    pg.getAsJsonObject(p.getKey()), p.getValue().grad(), grads);
         }
     }
 
-    /** Float32 through the backend's fused kernel: outputs and gradients against PyTorch's float64 numbers. */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("layers")
-    void fusedFloat32LayerMatchesPyTorch(String id, JsonObject c) {
-        RNNBase m = layer(c);
-        loadParams(m, c);
-        m.to(DType.FLOAT32);
-        boolean packed = c.has("lengths");
-        boolean fusable = !packed && c.get("projSize").getAsInt() == 0;
-        org.junit.jupiter.api.Assumptions.assumeTrue(fusable, "packed and projected layers compose tensor ops");
-        org.junit.jupiter.api.Assumptions.assumeTrue(m.isFused()
-                && Tensor.zeros(1).backend().supportsRnn(m.mode(), DType.FLOAT32), "no fused kernel on this backend");
-        Tensor x = f32(c, "input");
-        Tensor h0 = f32(c, "h0");
-        Tensor c0 = f32(c, "c0");
-        RNNResult r = m.run(x, h0, c0);
-        JsonObject w = c.getAsJsonObject("gradWeights");
-        expect(c, "output", r.output(), F32);
-        expect(c, "h", r.h(), F32);
-        Tensor loss = r.output().mul(FixtureTensors.build(w.getAsJsonObject("output")).toFloat()).sum()
-                .add(r.h().mul(FixtureTensors.build(w.getAsJsonObject("h")).toFloat()).sum());
-        if (r.c() != null) {
-            expect(c, "c", r.c(), F32);
-            loss = loss.add(r.c().mul(FixtureTensors.build(w.getAsJsonObject("c")).toFloat()).sum());
-        }
-        org.junit.jupiter.api.Assertions.assertTrue(reaches(r.output(), "rnnLayer", 6), "the fused kernel ran");
-        loss.backward();
-        expect(c, "gradInput", x.grad(), F32);
-        if (h0 != null) {
-            expect(c, "gradH0", h0.grad(), F32);
-        }
-        if (c0 != null) {
-            expect(c, "gradC0", c0.grad(), F32);
-        }
-        JsonObject grads = c.getAsJsonObject("grads");
-        for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
-            FixtureTensors.assertValues(id + " fused grad " + p.getKey(), grads.getAsJsonObject(p.getKey()),
-                    p.getValue().grad(), F32);
-        }
+    private static Tensor weight(JsonObject w, String name, DType dtype) {
+        return FixtureTensors.build(w.getAsJsonObject(name)).to(dtype);
+    }
+
+    private static Tensor leaf(JsonObject c, String name, DType dtype) {
+        Tensor t = tensor(c, name);
+        return t == null ? null : t.to(dtype).requiresGrad_(true);
     }
 
     private static final Tolerance F32 = new Tolerance(2e-4, 2e-5);
@@ -229,11 +217,6 @@ class RNNParityTest {
             }
         }
         return false;
-    }
-
-    private static Tensor f32(JsonObject c, String name) {
-        Tensor t = tensor(c, name);
-        return t == null ? null : t.toFloat().requiresGrad_(true);
     }
 
     @ParameterizedTest(name = "{0}")
