@@ -27,7 +27,7 @@ class OpCoverageTest {
             "shape", "size", "dim", "numel", "checkedNumel", "dtype", "device", "strides", "offset", "storage", "backend",
             "isContiguous", "isClosed", "requiresGrad", "grad", "gradFn", "isLeaf", "retainsGrad",
             // autograd API (AutogradEngineTest)
-            "requiresGrad_", "retainGrad", "setGrad", "accumulateGrad", "backward", "zeroGrad", "detach",
+            "requiresGrad_", "retainGrad", "setGrad", "accumulateGrad", "backward", "zeroGrad", "detach", "record",
             // creation without a PyTorch-identical result (random streams differ) or trivial fills
             "empty", "zeros", "ones", "full", "scalar", "of", "rand", "randn", "randint", "randperm", "manualSeed",
             "emptyLike", "zerosLike", "onesLike", "fullLike", "randLike", "randnLike", "randintLike",

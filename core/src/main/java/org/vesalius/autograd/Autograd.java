@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.vesalius.tensor.Tensor;
 
 /**
@@ -98,22 +99,80 @@ public final class Autograd {
         return Tensor.onesLike(root);
     }
 
+    /** A gradient that is zero outside one region of its tensor: {@code part} in {@code region(zeros(shape))}. */
+    private record Embedded(Tensor part, int[] shape, UnaryOperator<Tensor> region) {
+    }
+
+    /** The stand-ins {@link #deferredEmbed} handed out during the backward pass running on this thread. */
+    private static final ThreadLocal<IdentityHashMap<Tensor, Embedded>> DEFERRED = new ThreadLocal<>();
+
+    /**
+     * For the backward functions of views (select, narrow, slice): the gradient {@code part} placed in
+     * {@code region} of a zero tensor of {@code shape}. During a backward pass that records nothing (no
+     * {@code createGraph}) this returns a stand-in that the engine adds into the input's gradient region
+     * by region, so that a loop over the T steps of a sequence costs O(T) memory traffic instead of
+     * materializing T full-size gradients and adding them up (O(T^2)). Elsewhere it returns null and
+     * the caller builds the full gradient. The stand-in must be returned as is, not computed with.
+     */
+    public static Tensor deferredEmbed(Tensor part, int[] shape, UnaryOperator<Tensor> region) {
+        IdentityHashMap<Tensor, Embedded> table = DEFERRED.get();
+        if (table == null || GradMode.isEnabled()) {
+            return null;
+        }
+        Tensor standIn = part.detach();
+        table.put(standIn, new Embedded(part, shape.clone(), region));
+        return standIn;
+    }
+
+    /** The gradients reaching one tensor: a dense sum and the regions still to add into it. */
+    private static final class Accumulated {
+        Tensor dense;
+        List<Embedded> parts;
+
+        void add(Tensor g, Embedded e) {
+            if (e != null) {
+                if (parts == null) {
+                    parts = new ArrayList<>();
+                }
+                parts.add(e);
+            } else {
+                dense = dense == null ? g : dense.add(g);
+            }
+        }
+
+        /** The whole gradient of {@code t}: one zero (or dense-sum) buffer with every region added in place. */
+        Tensor total(Tensor t) {
+            if (parts == null) {
+                return dense;
+            }
+            Tensor buffer = dense == null ? Tensor.zeros(t.dtype(), t.device(), t.shape()) : dense.clone();
+            for (Embedded e : parts) {
+                e.region().apply(buffer).add_(e.part());
+            }
+            return buffer;
+        }
+    }
+
     private static void run(Tensor[] roots, Tensor[] seeds, boolean retainGraph, boolean createGraph,
                             Map<Tensor, Tensor> capture) {
         List<Tensor> order = topologicalOrder(roots);
-        IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
+        IdentityHashMap<Tensor, Accumulated> grads = new IdentityHashMap<>();
         for (int i = 0; i < roots.length; i++) {
-            checkGradShape("backward", roots[i], seeds[i]);
-            grads.merge(roots[i], seeds[i], Autograd::sum);
+            checkGradShape("backward", roots[i], seeds[i].shape());
+            grads.computeIfAbsent(roots[i], k -> new Accumulated()).add(seeds[i], null);
         }
         boolean previous = GradMode.set(createGraph);
+        IdentityHashMap<Tensor, Embedded> outerTable = DEFERRED.get();
+        IdentityHashMap<Tensor, Embedded> table = createGraph ? null : new IdentityHashMap<>();
+        DEFERRED.set(table);
         try {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
-                Tensor g = grads.remove(t);
-                if (g == null) {
+                Accumulated acc = grads.remove(t);
+                if (acc == null) {
                     continue;
                 }
+                Tensor g = acc.total(t);
                 if (capture != null) {
                     if (capture.containsKey(t)) {
                         capture.put(t, g);
@@ -135,11 +194,12 @@ public final class Autograd {
                 Tensor[] gi = node.backward().apply(g);
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
+                    Embedded e = table == null || gi[i] == null ? null : table.remove(gi[i]);
                     if (in == null || !in.requiresGrad() || gi[i] == null) {
                         continue;
                     }
-                    checkGradShape(node.toString(), in, gi[i]);
-                    grads.merge(in, gi[i], Autograd::sum);
+                    checkGradShape(node.toString(), in, e != null ? e.shape() : gi[i].shape());
+                    grads.computeIfAbsent(in, x -> new Accumulated()).add(gi[i], e);
                 }
                 if (!retainGraph) {
                     node.release();
@@ -147,16 +207,13 @@ public final class Autograd {
             }
         } finally {
             GradMode.set(previous);
+            DEFERRED.set(outerTable);
         }
     }
 
-    private static Tensor sum(Tensor a, Tensor b) {
-        return a.add(b);
-    }
-
-    private static void checkGradShape(String where, Tensor t, Tensor g) {
-        if (!Arrays.equals(t.shape(), g.shape())) {
-            throw new IllegalStateException(where + ": gradient of shape " + Arrays.toString(g.shape())
+    private static void checkGradShape(String where, Tensor t, int[] gradShape) {
+        if (!Arrays.equals(t.shape(), gradShape)) {
+            throw new IllegalStateException(where + ": gradient of shape " + Arrays.toString(gradShape)
                     + " for a tensor of shape " + Arrays.toString(t.shape()));
         }
     }

@@ -2255,11 +2255,22 @@ public final class Tensor implements AutoCloseable {
     // Helpers for the op classes
 
     /**
-     * Attaches an autograd node to this freshly computed output when any input requires grad (and
-     * grad mode is on). {@code saved} lists every tensor the backward closure reads ({@link Saved}),
-     * whose versions the node records. Returns this tensor.
+     * Makes this freshly computed tensor the output of a differentiable op, like PyTorch's
+     * {@code autograd.Function}: when grad mode is on and an input requires grad, backward will call
+     * {@code backward} with the gradient of this tensor and expects one gradient per input (input's
+     * shape; null where none). Compute the output itself without recording (under {@code NoGrad}, or from
+     * arrays). {@code saved} lists every tensor the backward reads, so that an in-place change to one
+     * between forward and backward is refused instead of giving a wrong gradient. Backward functions
+     * written with tensor ops are differentiable again ({@code createGraph}); ones that are not should
+     * throw when {@code GradMode.isEnabled()}. Returns this tensor.
+     *
+     * @throws IllegalStateException when this tensor already has a gradient function or requires grad
      */
-    Tensor record(String name, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
+    public Tensor record(String name, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
+        if (gradFn != null || requiresGrad) {
+            throw new IllegalStateException("record: the output of " + name + " must be a fresh tensor computed without "
+                    + "recording, but this one " + (gradFn != null ? "is the output of " + gradFn : "requires grad"));
+        }
         Node n = Autograd.node(name, backward, inputs);
         if (n != null) {
             n.save(saved);

@@ -314,6 +314,10 @@ final class Views {
      * gradient of an injective view. Its own gradient is that view of the incoming gradient.
      */
     static Tensor embed(Tensor g, int[] shape, UnaryOperator<Tensor> region, String op) {
+        Tensor deferred = org.vesalius.autograd.Autograd.deferredEmbed(g, shape, region);
+        if (deferred != null) {
+            return deferred;
+        }
         Tensor out = Creation.full(g.dtype, g.device(), 0, shape);
         boolean previous = GradMode.set(false);
         try {

