@@ -116,22 +116,43 @@ final class Pca {
         return w;
     }
 
-    /** {@code w^T (x - mean)}, the covariance (unscaled) applied to the block: {@code [k][d]}. */
+    /**
+     * {@code w^T (x - mean)}, the covariance (unscaled) applied to the block: {@code [k][d]}. Rows are
+     * summed in a fixed number of blocks, added up in block order, so the result does not depend on
+     * the thread count.
+     */
     private static double[][] covarianceTimes(Points x, double[] mean, double[][] w, Parallel parallel) {
         int d = x.d();
+        int n = x.n();
         int k = w[0].length;
-        double[][] z = new double[k][d];
-        // over columns, so every block writes its own entries
-        parallel.forRange(d, 8, (from, to) -> {
-            for (int i = 0; i < x.n(); i++) {
-                for (int t = from; t < to; t++) {
-                    double v = x.data()[i * d + t] - mean[t];
+        int blocks = Math.min(16, (n + 255) / 256);
+        double[][][] partial = new double[blocks][k][d];
+        parallel.forRange(blocks, 1, (from, to) -> {
+            double[] row = new double[d];
+            for (int blk = from; blk < to; blk++) {
+                double[][] z = partial[blk];
+                for (int i = (int) ((long) n * blk / blocks); i < (int) ((long) n * (blk + 1) / blocks); i++) {
+                    for (int t = 0; t < d; t++) {
+                        row[t] = x.data()[i * d + t] - mean[t];
+                    }
                     for (int a = 0; a < k; a++) {
-                        z[a][t] += w[i][a] * v;
+                        double wa = w[i][a];
+                        double[] za = z[a];
+                        for (int t = 0; t < d; t++) {
+                            za[t] += wa * row[t];
+                        }
                     }
                 }
             }
         });
+        double[][] z = partial[0];
+        for (int blk = 1; blk < blocks; blk++) {
+            for (int a = 0; a < k; a++) {
+                for (int t = 0; t < d; t++) {
+                    z[a][t] += partial[blk][a][t];
+                }
+            }
+        }
         return z;
     }
 

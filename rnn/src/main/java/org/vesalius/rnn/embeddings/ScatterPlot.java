@@ -47,6 +47,7 @@ public final class ScatterPlot {
     private int height = 1200;
     private int markerSize = 5;
     private int fontSize = 11;
+    private int lastDrawn;
 
     /** A plot of {@code xy [N][2]} (finite values). */
     public ScatterPlot(float[][] xy) {
@@ -161,8 +162,6 @@ public final class ScatterPlot {
         lastDrawn = drawn == null ? 0 : drawn.count;
         return img;
     }
-
-    private int lastDrawn;
 
     /** How many labels the last {@link #render} or {@link #write} placed. */
     public int labelsDrawn() {

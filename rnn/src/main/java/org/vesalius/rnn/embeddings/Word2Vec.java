@@ -153,6 +153,7 @@ public final class Word2Vec {
         long[] counts = new long[vocab.size()];
         List<int[]> corpus = new ArrayList<>(sentences.size());
         long total = 0;
+        long windowed = 0;
         for (List<String> s : sentences) {
             int[] ids = new int[s.size()];
             int m = 0;
@@ -164,6 +165,7 @@ public final class Word2Vec {
             }
             if (m > 1) {
                 corpus.add(Arrays.copyOf(ids, m));
+                windowed += m;
             }
             total += m;
         }
@@ -175,7 +177,7 @@ public final class Word2Vec {
         LOG.info("word2vec: {} words, {} tokens in {} sentences, dim {}, window {}, {} negatives, {} epochs", vocab.size(),
                 total, corpus.size(), dim, window, negative, epochs);
         try (SGD opt = new SGD(model.parameters(), lr)) {
-            Batches batches = new Batches(model, opt, noise, g, epochs * (double) total);
+            Batches batches = new Batches(model, opt, noise, g, epochs * (double) windowed);
             for (int e = 0; e < epochs; e++) {
                 long start = System.nanoTime();
                 int[] order = permutation(corpus.size(), g);
