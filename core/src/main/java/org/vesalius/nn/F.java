@@ -206,6 +206,14 @@ public final class F {
         return x.softplus(1, 20);
     }
 
+    /**
+     * {@code log(sigmoid(x)) = -softplus(-x)} (same shape out), like {@code F.logsigmoid}: finite for
+     * every finite x, where {@code log(sigmoid(x))} underflows to -inf below about -104 (float32).
+     */
+    public static Tensor logsigmoid(Tensor x) {
+        return x.neg().softplus().neg();
+    }
+
     // =====================================================================================
     // Dropout (same shape out; in eval, or with p = 0, the input itself)
 
