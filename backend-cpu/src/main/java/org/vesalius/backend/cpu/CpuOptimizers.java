@@ -1,6 +1,5 @@
 package org.vesalius.backend.cpu;
 
-import java.nio.FloatBuffer;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
@@ -23,9 +22,9 @@ final class CpuOptimizers {
         if (!fusable(param, grad, buf)) {
             return false;
         }
-        FloatBuffer p = NnTensors.floats(param);
-        FloatBuffer g = NnTensors.floats(grad);
-        FloatBuffer b = NnTensors.floats(buf);
+        CpuStorage p = NnTensors.storage(param);
+        CpuStorage g = NnTensors.storage(grad);
+        CpuStorage b = NnTensors.storage(buf);
         int pOff = param.offset();
         int gOff = grad.offset();
         int bOff = NnTensors.offset(buf);
@@ -38,8 +37,8 @@ final class CpuOptimizers {
             float[] pv = NnScratch.floats(0, len);
             float[] gv = NnScratch.floats(1, len);
             float[] bv = NnScratch.floats(2, len);
-            p.get(pOff + from, pv, 0, len);
-            g.get(gOff + from, gv, 0, len);
+            Access.load(p, pOff + from, 1, pv, len);
+            Access.load(g, gOff + from, 1, gv, len);
             if (weightDecay != 0) {
                 for (int i = 0; i < len; i++) {
                     gv[i] = gv[i] + wd * pv[i];
@@ -49,12 +48,12 @@ final class CpuOptimizers {
                 if (firstStep) {
                     System.arraycopy(gv, 0, bv, 0, len);
                 } else {
-                    b.get(bOff + from, bv, 0, len);
+                    Access.load(b, bOff + from, 1, bv, len);
                     for (int i = 0; i < len; i++) {
                         bv[i] = bv[i] * mom + keep * gv[i];
                     }
                 }
-                b.put(bOff + from, bv, 0, len);
+                Access.store(bv, len, b, bOff + from, 1);
                 if (nesterov) {
                     for (int i = 0; i < len; i++) {
                         gv[i] = gv[i] + mom * bv[i];
@@ -66,7 +65,7 @@ final class CpuOptimizers {
             for (int i = 0; i < len; i++) {
                 pv[i] = pv[i] + step * gv[i];
             }
-            p.put(pOff + from, pv, 0, len);
+            Access.store(pv, len, p, pOff + from, 1);
         });
         return true;
     }
@@ -76,11 +75,11 @@ final class CpuOptimizers {
         if (!fusable(param, grad, expAvg, expAvgSq, maxExpAvgSq)) {
             return false;
         }
-        FloatBuffer p = NnTensors.floats(param);
-        FloatBuffer g = NnTensors.floats(grad);
-        FloatBuffer m = NnTensors.floats(expAvg);
-        FloatBuffer v = NnTensors.floats(expAvgSq);
-        FloatBuffer vmax = NnTensors.floats(maxExpAvgSq);
+        CpuStorage p = NnTensors.storage(param);
+        CpuStorage g = NnTensors.storage(grad);
+        CpuStorage m = NnTensors.storage(expAvg);
+        CpuStorage v = NnTensors.storage(expAvgSq);
+        CpuStorage vmax = NnTensors.storage(maxExpAvgSq);
         int pOff = param.offset();
         int gOff = grad.offset();
         int mOff = expAvg.offset();
@@ -104,12 +103,12 @@ final class CpuOptimizers {
             float[] mv = NnScratch.floats(2, len);
             float[] vv = NnScratch.floats(3, len);
             float[] xv = amsgrad ? NnScratch.floats(4, len) : null;
-            p.get(pOff + from, pv, 0, len);
-            g.get(gOff + from, gv, 0, len);
-            m.get(mOff + from, mv, 0, len);
-            v.get(vOff + from, vv, 0, len);
+            Access.load(p, pOff + from, 1, pv, len);
+            Access.load(g, gOff + from, 1, gv, len);
+            Access.load(m, mOff + from, 1, mv, len);
+            Access.load(v, vOff + from, 1, vv, len);
             if (amsgrad) {
-                vmax.get(vmaxOff + from, xv, 0, len);
+                Access.load(vmax, vmaxOff + from, 1, xv, len);
             }
             if (scale) {
                 for (int i = 0; i < len; i++) {
@@ -143,11 +142,11 @@ final class CpuOptimizers {
                     pv[i] = pv[i] + negStepSize * mi / ((float) Math.sqrt(vi) / bc2Sqrt + epsF);
                 }
             }
-            p.put(pOff + from, pv, 0, len);
-            m.put(mOff + from, mv, 0, len);
-            v.put(vOff + from, vv, 0, len);
+            Access.store(pv, len, p, pOff + from, 1);
+            Access.store(mv, len, m, mOff + from, 1);
+            Access.store(vv, len, v, vOff + from, 1);
             if (amsgrad) {
-                vmax.put(vmaxOff + from, xv, 0, len);
+                Access.store(xv, len, vmax, vmaxOff + from, 1);
             }
         });
         return true;
