@@ -118,8 +118,10 @@ class LargeStorageTest {
         // oneDNN sums 8208 pieces (CpuDnnl.MAX_PIECE) in float32 per vector lane, and after the pattern's large
         // values a lane drops some of the 0.5s; the pieces, and the 760 elements after them (read through
         // Access), add up in double
+        long before = CpuDnnl.calls();
         assertEquals(sum, x.sum().item(), sum * 5e-5);
         assertEquals(ROWS * C - 1, x.max().item());
+        assertTrue(CpuDnnl.calls() > before);
         CpuDnnl.setEnabled(false); // the Java kernel, which adds in double, reading chunks through Access
         assertEquals(sum, x.sum().item(), sum * 1e-6);
         assertArrayEquals(expected(B - 1500, 3000, 1), flat().narrow(0, B - 1500, 3000).toFloatArray());
@@ -183,7 +185,9 @@ class LargeStorageTest {
             w[i] = i % 3 + 1;
         }
         try (Tensor col = Tensor.of(a, C); Tensor row = Tensor.of(w, R, 1)) {
+            long before = CpuDnnl.calls();
             x.add_(col); // oneDNN's binary, on the tensor's address
+            assertTrue(CpuDnnl.calls() > before);
             CpuDnnl.setEnabled(false);
             x.mul_(row); // the Java kernel, chunks cut at the segment boundaries
             // sum over i, j of (v(i, j) + a[j]) * w[i], with v 0.5 outside the pattern rows
