@@ -61,7 +61,10 @@ final class CpuAllocator {
         if (bytes < MIB) {
             return Long.highestOneBit(bytes - 1) << 1;
         }
-        return (bytes + MIB - 1) / MIB * MIB;
+        long rounded = (bytes + MIB - 1) / MIB * MIB;
+        // a request that one NIO buffer can index must not be rounded into a segmented block
+        // (NativeBlock): the Java kernels' single-buffer path is the faster one
+        return bytes <= Integer.MAX_VALUE ? Math.min(rounded, Integer.MAX_VALUE) : rounded;
     }
 
     /** The free list for a rounded size; callers hold the lock. */

@@ -1,7 +1,6 @@
 package org.vesalius.backend.cpu;
 
 import java.lang.ref.Reference;
-import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vesalius.backend.Backend;
@@ -107,32 +106,12 @@ public final class CpuBackend implements Backend {
     }
 
     private static void writeHost(Object array, Tensor dst) {
-        CpuStorage s = CpuElementwise.st(dst);
-        int off = dst.offset();
         int n = dst.checkedNumel("write");
-        NativeBlock b = s.block;
-        if (array instanceof float[] && dst.dtype() == DType.FLOAT32) {
-            b.floats().put(off, (float[]) array, 0, n);
-        } else if (array instanceof double[] && dst.dtype() == DType.FLOAT64) {
-            b.doubles().put(off, (double[]) array, 0, n);
-        } else if (array instanceof long[] && dst.dtype() == DType.INT64) {
-            b.longs().put(off, (long[]) array, 0, n);
-        } else if (array instanceof int[] && dst.dtype() == DType.INT32) {
-            b.ints().put(off, (int[]) array, 0, n);
-        } else if (array instanceof short[] && dst.dtype().byteSize() == 2) {
-            b.shorts().put(off, (short[]) array, 0, n);
-        } else if (array instanceof byte[] && dst.dtype() == DType.UINT8) {
-            b.bytes.put(off, (byte[]) array, 0, n);
-        } else if (array instanceof boolean[] && dst.dtype() == DType.BOOL) {
-            boolean[] v = (boolean[]) array;
-            ByteBuffer bb = b.bytes;
-            for (int i = 0; i < n; i++) {
-                bb.put(off + i, (byte) (v[i] ? 1 : 0));
-            }
-        } else {
+        if (!matches(array, dst.dtype())) {
             throw new IllegalArgumentException("write: a " + array.getClass().getSimpleName()
                     + " cannot fill a tensor of dtype " + dst.dtype());
         }
+        Access.write(array, CpuElementwise.st(dst), dst.offset(), n);
     }
 
     @Override
@@ -145,32 +124,23 @@ public final class CpuBackend implements Backend {
     }
 
     private static void readHost(Tensor src, Object array) {
-        CpuStorage s = CpuElementwise.st(src);
-        int off = src.offset();
         int n = src.checkedNumel("read");
-        NativeBlock b = s.block;
-        if (array instanceof float[] && src.dtype() == DType.FLOAT32) {
-            b.floats().get(off, (float[]) array, 0, n);
-        } else if (array instanceof double[] && src.dtype() == DType.FLOAT64) {
-            b.doubles().get(off, (double[]) array, 0, n);
-        } else if (array instanceof long[] && src.dtype() == DType.INT64) {
-            b.longs().get(off, (long[]) array, 0, n);
-        } else if (array instanceof int[] && src.dtype() == DType.INT32) {
-            b.ints().get(off, (int[]) array, 0, n);
-        } else if (array instanceof short[] && src.dtype().byteSize() == 2) {
-            b.shorts().get(off, (short[]) array, 0, n);
-        } else if (array instanceof byte[] && src.dtype() == DType.UINT8) {
-            b.bytes.get(off, (byte[]) array, 0, n);
-        } else if (array instanceof boolean[] && src.dtype() == DType.BOOL) {
-            boolean[] v = (boolean[]) array;
-            ByteBuffer bb = b.bytes;
-            for (int i = 0; i < n; i++) {
-                v[i] = bb.get(off + i) != 0;
-            }
-        } else {
+        if (!matches(array, src.dtype())) {
             throw new IllegalArgumentException("read: a tensor of dtype " + src.dtype() + " cannot be read into a "
                     + array.getClass().getSimpleName());
         }
+        Access.read(CpuElementwise.st(src), src.offset(), array, n);
+    }
+
+    /** Whether a Java array holds a dtype's elements bit for bit (boolean[]: bool as 0 and 1). */
+    private static boolean matches(Object array, DType t) {
+        return array instanceof float[] && t == DType.FLOAT32
+                || array instanceof double[] && t == DType.FLOAT64
+                || array instanceof long[] && t == DType.INT64
+                || array instanceof int[] && t == DType.INT32
+                || array instanceof short[] && t.byteSize() == 2
+                || array instanceof byte[] && t == DType.UINT8
+                || array instanceof boolean[] && t == DType.BOOL;
     }
 
     @Override

@@ -179,13 +179,13 @@ final class CpuConvolution {
     private static double[] doubles(Tensor t) {
         double[] a = new double[t.checkedNumel("convolution")];
         if (t.dtype() == DType.FLOAT64 && t.isContiguous()) {
-            CpuElementwise.st(t).block.doubles().get(t.offset(), a, 0, a.length);
+            Access.load(CpuElementwise.st(t), t.offset(), 1, a, a.length);
             return a;
         }
         Tensor tmp = Tensor.empty(DType.FLOAT64, t.shape());
         try {
             CpuElementwise.copy(t, tmp);
-            CpuElementwise.st(tmp).block.doubles().get(tmp.offset(), a, 0, a.length);
+            Access.load(CpuElementwise.st(tmp), tmp.offset(), 1, a, a.length);
         } finally {
             tmp.close();
         }
@@ -195,12 +195,12 @@ final class CpuConvolution {
     /** Writes row-major doubles into {@code out} through its strides, converting to its dtype. */
     private static void store(double[] a, Tensor out) {
         if (out.dtype() == DType.FLOAT64 && out.isContiguous()) {
-            CpuElementwise.st(out).block.doubles().put(out.offset(), a, 0, a.length);
+            Access.store(a, a.length, CpuElementwise.st(out), out.offset(), 1);
             return;
         }
         Tensor tmp = Tensor.empty(DType.FLOAT64, out.shape());
         try {
-            CpuElementwise.st(tmp).block.doubles().put(tmp.offset(), a, 0, a.length);
+            Access.store(a, a.length, CpuElementwise.st(tmp), tmp.offset(), 1);
             CpuElementwise.copy(tmp, out);
         } finally {
             tmp.close();

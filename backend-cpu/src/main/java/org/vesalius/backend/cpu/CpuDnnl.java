@@ -32,7 +32,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_reduction_min;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reduction_mul;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reduction_sum;
 
-import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.LongAdder;
 import org.vesalius.backend.BinaryOp;
 import org.vesalius.backend.ReduceOp;
@@ -92,6 +91,12 @@ final class CpuDnnl {
      * lose more than the 1e-5 relative PyTorch-level accuracy the Java loop (double) keeps.
      */
     static final int MAX_PRODUCT = 4096;
+    /**
+     * Longest run oneDNN's reduction sums in one piece (pieces add up in double). Its kernel adds in
+     * float32 per vector lane, and once a lane's sum is large the small addends after it round
+     * away: 0.5s after a run of values near 64000 lost 0.7% of a 100M-element sum as one piece.
+     */
+    static final long MAX_PIECE = 1 << 16;
     /**
      * PyTorch's softplus gradient is g above {@code threshold} and g * sigmoid(beta x) below; oneDNN's
      * soft_relu gradient is the sigmoid throughout, which from a threshold of 17 on rounds to 1
@@ -441,6 +446,9 @@ final class CpuDnnl {
     /** Reduces contiguous [outputs, reduced] rows of {@code rows} into contiguous {@code out}. */
     private static boolean reduceRows(ReduceOp op, int alg, Tensor rows, Inner r, Tensor out) {
         int parts = parts(r);
+        if (parts == 0) {
+            return false;
+        }
         if (parts == 1) {
             StridedView src = StridedView.contiguous(address(rows), (int) r.outputs, (int) r.reduced);
             StridedView dst = StridedView.contiguous(address(out), (int) r.outputs, 1);
@@ -450,20 +458,29 @@ final class CpuDnnl {
     }
 
     /**
-     * How many pieces each reduced row is cut into. oneDNN's reduction kernel splits its work over
-     * outputs only, so a full reduction runs on one thread (4M floats: 650 us, against 330 us for
-     * the same data as 4 rows); fewer outputs than OpenMP threads get their rows cut into pieces of
-     * at least 32K elements (below that the extra rows cost more than the second thread gains).
+     * How many pieces each reduced row is cut into, or 0 when the rows should be reduced in Java.
+     * oneDNN's reduction kernel splits its work over outputs only, so a full reduction runs on one
+     * thread (4M floats: 650 us, against 330 us for the same data as 4 rows); fewer outputs than
+     * OpenMP threads get their rows cut into pieces of at least 32K elements (below that the extra
+     * rows cost more than the second thread gains). Pieces are also at most {@link #MAX_PIECE} long,
+     * since the kernel accumulates float32 per vector lane. Several outputs can only be cut where
+     * every row splits evenly; a long row with no such cut goes to Java.
      */
     private static int parts(Inner r) {
         int threads = org.vesalius.backend.cpu.dnnl.OpenMp.maxThreads();
-        if (r.outputs >= threads) {
-            return 1;
+        long want = r.outputs >= threads ? 1 : (2L * threads + r.outputs - 1) / r.outputs;
+        long least = (r.reduced + MAX_PIECE - 1) / MAX_PIECE;
+        long parts = Math.max(least, Math.min(want, r.reduced / 32768));
+        if (r.outputs == 1) {
+            return (int) parts; // the last reduced % parts elements are added in Java
         }
-        long want = (2L * threads + r.outputs - 1) / r.outputs;
-        int parts = (int) Math.max(1, Math.min(want, r.reduced / 32768));
-        // several outputs can only be cut where every row splits evenly (one dense block of pieces)
-        return r.outputs == 1 || r.reduced % parts == 0 ? parts : 1;
+        // the smallest even cut into at least that many pieces, if one is near
+        for (long p = parts; p <= 2 * parts; p++) {
+            if (r.reduced % p == 0) {
+                return (int) p;
+            }
+        }
+        return least == 1 ? 1 : 0;
     }
 
     /**
@@ -482,19 +499,23 @@ final class CpuDnnl {
             if (!DnnlReduction.run(alg, src, dst)) {
                 return false;
             }
-            FloatBuffer pf = st(partial).block.floats();
-            FloatBuffer xf = st(x).block.floats();
-            FloatBuffer of = st(out).block.floats();
+            // x and out may lie in a storage past 2^31-1 bytes: read and write them through Access
+            float[] pf = new float[outputs * parts];
+            Access.load(st(partial), partial.offset(), 1, pf, pf.length);
+            float[] xf = new float[tail];
+            Access.load(st(x), x.offset() + (int) (chunk * parts), 1, xf, tail);
+            float[] of = new float[outputs];
             for (int k = 0; k < outputs; k++) {
-                double acc = pf.get(partial.offset() + k * parts);
+                double acc = pf[k * parts];
                 for (int p = 1; p < parts; p++) {
-                    acc = combine(op, acc, pf.get(partial.offset() + k * parts + p));
+                    acc = combine(op, acc, pf[k * parts + p]);
                 }
                 for (int i = 0; i < tail; i++) {
-                    acc = combine(op, acc, xf.get(x.offset() + (int) (chunk * parts) + i));
+                    acc = combine(op, acc, xf[i]);
                 }
-                of.put(out.offset() + k, (float) acc);
+                of[k] = (float) acc;
             }
+            Access.store(of, outputs, st(out), out.offset(), 1);
             return true;
         } finally {
             partial.close();
@@ -517,10 +538,11 @@ final class CpuDnnl {
      */
     static boolean allFinite(Tensor t, int n) {
         if (n < MIN_REDUCED) {
-            FloatBuffer f = st(t).block.floats();
+            float[] f = new float[n];
+            Access.load(st(t), t.offset(), 1, f, n);
             float sum = 0;
-            for (int i = 0, off = t.offset(); i < n; i++) {
-                sum += f.get(off + i) * 0f;
+            for (int i = 0; i < n; i++) {
+                sum += f[i] * 0f;
             }
             return sum == 0;
         }
@@ -528,7 +550,7 @@ final class CpuDnnl {
         try {
             // as a full sum, cut into pieces for all threads (the partials add up in double)
             return reduceRows(ReduceOp.SUM, dnnl_reduction_sum, t, new Inner(1, n, null, null), total)
-                    && Float.isFinite(st(total).block.floats().get(total.offset()));
+                    && Float.isFinite((float) Access.getDouble(st(total), total.offset()));
         } finally {
             total.close();
         }
@@ -586,15 +608,18 @@ final class CpuDnnl {
                     || !DnnlReduction.run(dnnl_reduction_sum, ov, total)) {
                 return false;
             }
-            FloatBuffer m = st(shift).block.floats();
-            FloatBuffer sum = st(sums).block.floats();
+            float[] m = new float[rows];
+            float[] sum = new float[rows];
+            Access.load(st(shift), shift.offset(), 1, m, rows);
+            Access.load(st(sums), sums.offset(), 1, sum, rows);
             for (int r = 0; r < rows; r++) {
-                float c = (float) (m.get(shift.offset() + r) + Math.log(sum.get(sums.offset() + r)));
+                float c = (float) (m[r] + Math.log(sum[r]));
                 if (!Float.isFinite(c)) {
                     return false;
                 }
-                m.put(shift.offset() + r, c);
+                m[r] = c;
             }
+            Access.store(m, rows, st(shift), shift.offset(), 1);
             return DnnlBinary.run(dnnl_binary_sub, xv, sv, ov, PostOps.NONE);
         } finally {
             shift.close();

@@ -193,11 +193,13 @@ final class CpuElementwise {
         if (ks == Access.Kind.L && kd == Access.Kind.L) {
             k = Access.Kind.L;
         }
-        if (src.dtype() == dst.dtype() && src.dtype().byteSize() == 1) {
-            // bytes (uint8, bool): a raw byte copy keeps bool values canonical and is fastest
+        if (src.dtype() == dst.dtype() && src.dtype().byteSize() == 1 && !ss.block.segmented()
+                && !sd.block.segmented()) {
+            // bytes (uint8, bool): a raw byte copy keeps bool values canonical and is fastest (past 2^31-1
+            // bytes the long[] path below splits runs at segment boundaries, and canonicalizes bool too)
             it.parallel(() -> (off, len) -> {
-                java.nio.ByteBuffer from = ss.block.bytes;
-                java.nio.ByteBuffer to = sd.block.bytes;
+                java.nio.ByteBuffer from = ss.block.bytes();
+                java.nio.ByteBuffer to = sd.block.bytes();
                 if (s0 == 1 && s1 == 1) {
                     to.put(off[0], from, off[1], len);
                 } else {

@@ -1,11 +1,10 @@
 package org.vesalius.backend.cpu;
 
-import static org.vesalius.backend.cpu.NnTensors.doubles;
 import static org.vesalius.backend.cpu.NnTensors.floatType;
-import static org.vesalius.backend.cpu.NnTensors.floats;
 import static org.vesalius.backend.cpu.NnTensors.planes;
 import static org.vesalius.backend.cpu.NnTensors.requireContiguous;
 import static org.vesalius.backend.cpu.NnTensors.spatial;
+import static org.vesalius.backend.cpu.NnTensors.storage;
 
 import java.util.Arrays;
 import org.vesalius.backend.InterpolationMode;
@@ -28,10 +27,10 @@ final class CpuInterpolation {
         double[] sf = scales3(scaleFactors, nd);
         int planes = planes(x, nd);
         if (floatType("interpolate", x) == DType.FLOAT32) {
-            InterpKernelsF32.interpolate(floats(x), x.offset(), floats(out), out.offset(), planes, in, o, mode,
+            InterpKernelsF32.interpolate(storage(x), x.offset(), storage(out), out.offset(), planes, in, o, mode,
                     alignCorners, sf, PAR);
         } else {
-            InterpKernelsF64.interpolate(doubles(x), x.offset(), doubles(out), out.offset(), planes, in, o, mode,
+            InterpKernelsF64.interpolate(storage(x), x.offset(), storage(out), out.offset(), planes, in, o, mode,
                     alignCorners, sf, PAR);
         }
     }
@@ -46,10 +45,10 @@ final class CpuInterpolation {
         double[] sf = scales3(scaleFactors, nd);
         int planes = planes(gradIn, nd);
         if (floatType("interpolateBackward", gradOut) == DType.FLOAT32) {
-            InterpKernelsF32.interpolateBackward(floats(gradOut), gradOut.offset(), floats(gradIn), gradIn.offset(),
+            InterpKernelsF32.interpolateBackward(storage(gradOut), gradOut.offset(), storage(gradIn), gradIn.offset(),
                     planes, in, o, mode, alignCorners, sf, PAR);
         } else {
-            InterpKernelsF64.interpolateBackward(doubles(gradOut), gradOut.offset(), doubles(gradIn), gradIn.offset(),
+            InterpKernelsF64.interpolateBackward(storage(gradOut), gradOut.offset(), storage(gradIn), gradIn.offset(),
                     planes, in, o, mode, alignCorners, sf, PAR);
         }
     }

@@ -1,13 +1,12 @@
 package org.vesalius.backend.cpu;
 
 import static org.vesalius.backend.cpu.NnTensors.doubleArray;
-import static org.vesalius.backend.cpu.NnTensors.doubles;
 import static org.vesalius.backend.cpu.NnTensors.floatArray;
 import static org.vesalius.backend.cpu.NnTensors.floatType;
-import static org.vesalius.backend.cpu.NnTensors.floats;
 import static org.vesalius.backend.cpu.NnTensors.offset;
 import static org.vesalius.backend.cpu.NnTensors.requireContiguous;
 import static org.vesalius.backend.cpu.NnTensors.store;
+import static org.vesalius.backend.cpu.NnTensors.storage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +82,7 @@ final class CpuNormalization {
             float[] rv = floatArray(runningVar);
             float[] sm = new float[d[1]];
             float[] si = new float[d[1]];
-            NormKernelsF32.batchNorm(floats(x), x.offset(), floats(out), out.offset(), d[0], d[1], d[2],
+            NormKernelsF32.batchNorm(storage(x), x.offset(), storage(out), out.offset(), d[0], d[1], d[2],
                     floatArray(weight), floatArray(bias), rm, rv, training, momentum, eps, sm, si, PAR);
             if (training) {
                 store(rm, runningMean);
@@ -96,7 +95,7 @@ final class CpuNormalization {
             double[] rv = doubleArray(runningVar);
             double[] sm = new double[d[1]];
             double[] si = new double[d[1]];
-            NormKernelsF64.batchNorm(doubles(x), x.offset(), doubles(out), out.offset(), d[0], d[1], d[2],
+            NormKernelsF64.batchNorm(storage(x), x.offset(), storage(out), out.offset(), d[0], d[1], d[2],
                     doubleArray(weight), doubleArray(bias), rm, rv, training, momentum, eps, sm, si, PAR);
             if (training) {
                 store(rm, runningMean);
@@ -124,16 +123,16 @@ final class CpuNormalization {
         if (x.dtype() == DType.FLOAT32) {
             float[] gw = gradWeight == null ? null : new float[d[1]];
             float[] gb = gradBias == null ? null : new float[d[1]];
-            NormKernelsF32.batchNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
-                    offset(gradIn), d[0], d[1], d[2], floatArray(weight), floatArray(saveMean), floatArray(saveInvStd),
-                    training, gw, gb, PAR);
+            NormKernelsF32.batchNormBackward(storage(gradOut), gradOut.offset(), storage(x), x.offset(),
+                    storage(gradIn), offset(gradIn), d[0], d[1], d[2], floatArray(weight), floatArray(saveMean),
+                    floatArray(saveInvStd), training, gw, gb, PAR);
             storeIf(gw, gradWeight);
             storeIf(gb, gradBias);
         } else {
             double[] gw = gradWeight == null ? null : new double[d[1]];
             double[] gb = gradBias == null ? null : new double[d[1]];
-            NormKernelsF64.batchNormBackward(doubles(gradOut), gradOut.offset(), doubles(x), x.offset(),
-                    doubles(gradIn), offset(gradIn), d[0], d[1], d[2], doubleArray(weight), doubleArray(saveMean),
+            NormKernelsF64.batchNormBackward(storage(gradOut), gradOut.offset(), storage(x), x.offset(),
+                    storage(gradIn), offset(gradIn), d[0], d[1], d[2], doubleArray(weight), doubleArray(saveMean),
                     doubleArray(saveInvStd), training, gw, gb, PAR);
             storeIf(gw, gradWeight);
             storeIf(gb, gradBias);
@@ -156,14 +155,14 @@ final class CpuNormalization {
         if (x.dtype() == DType.FLOAT32) {
             float[] sm = new float[rows];
             float[] si = new float[rows];
-            NormKernelsF32.layerNorm(floats(x), x.offset(), floats(out), out.offset(), rows, k, floatArray(weight),
+            NormKernelsF32.layerNorm(storage(x), x.offset(), storage(out), out.offset(), rows, k, floatArray(weight),
                     floatArray(bias), eps, sm, si, PAR);
             store(sm, saveMean);
             store(si, saveInvStd);
         } else {
             double[] sm = new double[rows];
             double[] si = new double[rows];
-            NormKernelsF64.layerNorm(doubles(x), x.offset(), doubles(out), out.offset(), rows, k, doubleArray(weight),
+            NormKernelsF64.layerNorm(storage(x), x.offset(), storage(out), out.offset(), rows, k, doubleArray(weight),
                     doubleArray(bias), eps, sm, si, PAR);
             store(sm, saveMean);
             store(si, saveInvStd);
@@ -187,16 +186,16 @@ final class CpuNormalization {
         if (x.dtype() == DType.FLOAT32) {
             float[] gw = gradWeight == null ? null : new float[k];
             float[] gb = gradBias == null ? null : new float[k];
-            NormKernelsF32.layerNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
-                    offset(gradIn), rows, k, floatArray(weight), floatArray(saveMean), floatArray(saveInvStd), gw, gb,
-                    PAR);
+            NormKernelsF32.layerNormBackward(storage(gradOut), gradOut.offset(), storage(x), x.offset(),
+                    storage(gradIn), offset(gradIn), rows, k, floatArray(weight), floatArray(saveMean),
+                    floatArray(saveInvStd), gw, gb, PAR);
             storeIf(gw, gradWeight);
             storeIf(gb, gradBias);
         } else {
             double[] gw = gradWeight == null ? null : new double[k];
             double[] gb = gradBias == null ? null : new double[k];
-            NormKernelsF64.layerNormBackward(doubles(gradOut), gradOut.offset(), doubles(x), x.offset(),
-                    doubles(gradIn), offset(gradIn), rows, k, doubleArray(weight), doubleArray(saveMean),
+            NormKernelsF64.layerNormBackward(storage(gradOut), gradOut.offset(), storage(x), x.offset(),
+                    storage(gradIn), offset(gradIn), rows, k, doubleArray(weight), doubleArray(saveMean),
                     doubleArray(saveInvStd), gw, gb, PAR);
             storeIf(gw, gradWeight);
             storeIf(gb, gradBias);
@@ -219,14 +218,14 @@ final class CpuNormalization {
         if (x.dtype() == DType.FLOAT32) {
             float[] sm = new float[d[0] * groups];
             float[] si = new float[d[0] * groups];
-            NormKernelsF32.groupNorm(floats(x), x.offset(), floats(out), out.offset(), d[0], d[1], d[2], groups,
+            NormKernelsF32.groupNorm(storage(x), x.offset(), storage(out), out.offset(), d[0], d[1], d[2], groups,
                     floatArray(weight), floatArray(bias), eps, sm, si, PAR);
             store(sm, saveMean);
             store(si, saveInvStd);
         } else {
             double[] sm = new double[d[0] * groups];
             double[] si = new double[d[0] * groups];
-            NormKernelsF64.groupNorm(doubles(x), x.offset(), doubles(out), out.offset(), d[0], d[1], d[2], groups,
+            NormKernelsF64.groupNorm(storage(x), x.offset(), storage(out), out.offset(), d[0], d[1], d[2], groups,
                     doubleArray(weight), doubleArray(bias), eps, sm, si, PAR);
             store(sm, saveMean);
             store(si, saveInvStd);
@@ -250,16 +249,16 @@ final class CpuNormalization {
         if (x.dtype() == DType.FLOAT32) {
             float[] gw = gradWeight == null ? null : new float[d[1]];
             float[] gb = gradBias == null ? null : new float[d[1]];
-            NormKernelsF32.groupNormBackward(floats(gradOut), gradOut.offset(), floats(x), x.offset(), floats(gradIn),
-                    offset(gradIn), d[0], d[1], d[2], groups, floatArray(weight), floatArray(saveMean),
+            NormKernelsF32.groupNormBackward(storage(gradOut), gradOut.offset(), storage(x), x.offset(),
+                    storage(gradIn), offset(gradIn), d[0], d[1], d[2], groups, floatArray(weight), floatArray(saveMean),
                     floatArray(saveInvStd), gw, gb, PAR);
             storeIf(gw, gradWeight);
             storeIf(gb, gradBias);
         } else {
             double[] gw = gradWeight == null ? null : new double[d[1]];
             double[] gb = gradBias == null ? null : new double[d[1]];
-            NormKernelsF64.groupNormBackward(doubles(gradOut), gradOut.offset(), doubles(x), x.offset(),
-                    doubles(gradIn), offset(gradIn), d[0], d[1], d[2], groups, doubleArray(weight),
+            NormKernelsF64.groupNormBackward(storage(gradOut), gradOut.offset(), storage(x), x.offset(),
+                    storage(gradIn), offset(gradIn), d[0], d[1], d[2], groups, doubleArray(weight),
                     doubleArray(saveMean), doubleArray(saveInvStd), gw, gb, PAR);
             storeIf(gw, gradWeight);
             storeIf(gb, gradBias);

@@ -1,13 +1,12 @@
 package org.vesalius.backend.cpu;
 
-import static org.vesalius.backend.cpu.NnTensors.doubles;
 import static org.vesalius.backend.cpu.NnTensors.floatType;
-import static org.vesalius.backend.cpu.NnTensors.floats;
-import static org.vesalius.backend.cpu.NnTensors.longs;
+import static org.vesalius.backend.cpu.NnTensors.indices;
 import static org.vesalius.backend.cpu.NnTensors.offset;
 import static org.vesalius.backend.cpu.NnTensors.planes;
 import static org.vesalius.backend.cpu.NnTensors.requireContiguous;
 import static org.vesalius.backend.cpu.NnTensors.spatial;
+import static org.vesalius.backend.cpu.NnTensors.storage;
 
 import org.vesalius.backend.PoolParams;
 import org.vesalius.tensor.DType;
@@ -34,11 +33,11 @@ final class CpuPooling {
         requireContiguous(op, x, out, indices);
         int planes = planes(x, x.dim() - 2);
         if (floatType(op, x) == DType.FLOAT32) {
-            PoolKernelsF32.maxPool(floats(x), x.offset(), floats(out), out.offset(), longs(indices), offset(indices),
-                    planes, g, PAR);
+            PoolKernelsF32.maxPool(storage(x), x.offset(), storage(out), out.offset(), indices(indices),
+                    offset(indices), planes, g, PAR);
         } else {
-            PoolKernelsF64.maxPool(doubles(x), x.offset(), doubles(out), out.offset(), longs(indices), offset(indices),
-                    planes, g, PAR);
+            PoolKernelsF64.maxPool(storage(x), x.offset(), storage(out), out.offset(), indices(indices),
+                    offset(indices), planes, g, PAR);
         }
     }
 
@@ -49,11 +48,11 @@ final class CpuPooling {
         int inP = gradIn.checkedNumel("maxPoolBackward") / Math.max(planes, 1);
         int outP = gradOut.checkedNumel("maxPoolBackward") / Math.max(planes, 1);
         if (floatType("maxPoolBackward", gradOut) == DType.FLOAT32) {
-            PoolKernelsF32.maxPoolBackward(floats(gradOut), gradOut.offset(), longs(indices), indices.offset(),
-                    floats(gradIn), gradIn.offset(), planes, inP, outP, PAR);
+            PoolKernelsF32.maxPoolBackward(storage(gradOut), gradOut.offset(), indices(indices), indices.offset(),
+                    storage(gradIn), gradIn.offset(), planes, inP, outP, PAR);
         } else {
-            PoolKernelsF64.maxPoolBackward(doubles(gradOut), gradOut.offset(), longs(indices), indices.offset(),
-                    doubles(gradIn), gradIn.offset(), planes, inP, outP, PAR);
+            PoolKernelsF64.maxPoolBackward(storage(gradOut), gradOut.offset(), indices(indices), indices.offset(),
+                    storage(gradIn), gradIn.offset(), planes, inP, outP, PAR);
         }
     }
 
@@ -71,9 +70,9 @@ final class CpuPooling {
         requireContiguous(op, x, out);
         int planes = planes(x, x.dim() - 2);
         if (floatType(op, x) == DType.FLOAT32) {
-            PoolKernelsF32.avgPool(floats(x), x.offset(), floats(out), out.offset(), planes, g, PAR);
+            PoolKernelsF32.avgPool(storage(x), x.offset(), storage(out), out.offset(), planes, g, PAR);
         } else {
-            PoolKernelsF64.avgPool(doubles(x), x.offset(), doubles(out), out.offset(), planes, g, PAR);
+            PoolKernelsF64.avgPool(storage(x), x.offset(), storage(out), out.offset(), planes, g, PAR);
         }
     }
 
@@ -93,10 +92,10 @@ final class CpuPooling {
         requireContiguous(op, gradOut, gradIn);
         int planes = planes(gradIn, gradIn.dim() - 2);
         if (floatType(op, gradOut) == DType.FLOAT32) {
-            PoolKernelsF32.avgPoolBackward(floats(gradOut), gradOut.offset(), floats(gradIn), gradIn.offset(), planes, g,
-                    PAR);
+            PoolKernelsF32.avgPoolBackward(storage(gradOut), gradOut.offset(), storage(gradIn), gradIn.offset(), planes,
+                    g, PAR);
         } else {
-            PoolKernelsF64.avgPoolBackward(doubles(gradOut), gradOut.offset(), doubles(gradIn), gradIn.offset(), planes,
+            PoolKernelsF64.avgPoolBackward(storage(gradOut), gradOut.offset(), storage(gradIn), gradIn.offset(), planes,
                     g, PAR);
         }
     }

@@ -1,6 +1,5 @@
 package org.vesalius.backend.cpu;
 
-import java.nio.FloatBuffer;
 import org.vesalius.backend.cpu.dnnl.Dnnl;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
@@ -514,12 +513,12 @@ final class DnnlNormalization {
      */
     private static final class Scratch implements AutoCloseable {
         private final Tensor t;
-        private final FloatBuffer f;
+        private final CpuStorage s;
         private final long base;
 
         Scratch(int floats) {
             t = Tensor.empty(DType.FLOAT32, Math.max(floats, 1));
-            f = NnTensors.floats(t);
+            s = NnTensors.storage(t);
             base = addr(t);
         }
 
@@ -529,18 +528,18 @@ final class DnnlNormalization {
 
         float[] read(int from, int len) {
             float[] a = new float[len];
-            f.get(t.offset() + from, a, 0, len);
+            Access.load(s, t.offset() + from, 1, a, len);
             return a;
         }
 
         void write(float[] a, int at) {
-            f.put(t.offset() + at, a, 0, a.length);
+            Access.store(a, a.length, s, t.offset() + at, 1);
         }
 
         void fill(int at, int len, float v) {
-            for (int i = 0; i < len; i++) {
-                f.put(t.offset() + at + i, v);
-            }
+            float[] a = new float[len];
+            java.util.Arrays.fill(a, v);
+            write(a, at);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package org.vesalius.backend.cpu;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.vesalius.backend.InterpolationMode;
 
@@ -109,7 +108,7 @@ final class InterpKernelsF32 {
         }
     }
 
-    static void interpolate(FloatBuffer x, int xOff, FloatBuffer y, int yOff, int planes, int[] in, int[] out,
+    static void interpolate(CpuStorage x, int xOff, CpuStorage y, int yOff, int planes, int[] in, int[] out,
                             InterpolationMode mode, boolean alignCorners, double[] scaleFactors, ParallelRange par) {
         int inP = in[0] * in[1] * in[2];
         int outP = out[0] * out[1] * out[2];
@@ -120,7 +119,7 @@ final class InterpKernelsF32 {
             float[] tw = NnScratch.floats(2, in[0] * in[1] * out[2]);
             float[] th = NnScratch.floats(3, in[0] * out[1] * out[2]);
             for (int p = p0; p < p1; p++) {
-                x.get(xOff + p * inP, src, 0, inP);
+                Access.load(x, xOff + p * inP, 1, src, inP);
                 if (mode == InterpolationMode.LINEAR) {
                     linearPlane(src, dst, (Linear[]) tables, in, out, tw, th);
                 } else if (mode == InterpolationMode.BICUBIC) {
@@ -128,12 +127,12 @@ final class InterpKernelsF32 {
                 } else {
                     nearestPlane(src, dst, (int[][]) tables, in, out, false);
                 }
-                y.put(yOff + p * outP, dst, 0, outP);
+                Access.store(dst, outP, y, yOff + p * outP, 1);
             }
         });
     }
 
-    static void interpolateBackward(FloatBuffer gy, int gyOff, FloatBuffer gx, int gxOff, int planes, int[] in,
+    static void interpolateBackward(CpuStorage gy, int gyOff, CpuStorage gx, int gxOff, int planes, int[] in,
                                     int[] out, InterpolationMode mode, boolean alignCorners, double[] scaleFactors,
                                     ParallelRange par) {
         int inP = in[0] * in[1] * in[2];
@@ -145,7 +144,7 @@ final class InterpKernelsF32 {
             float[] th = NnScratch.floats(2, in[0] * out[1] * out[2]);
             float[] tw = NnScratch.floats(3, in[0] * in[1] * out[2]);
             for (int p = p0; p < p1; p++) {
-                gy.get(gyOff + p * outP, go, 0, outP);
+                Access.load(gy, gyOff + p * outP, 1, go, outP);
                 Arrays.fill(gi, 0, inP, 0);
                 if (mode == InterpolationMode.LINEAR) {
                     linearPlaneBackward(go, gi, (Linear[]) tables, in, out, th, tw);
@@ -154,7 +153,7 @@ final class InterpKernelsF32 {
                 } else {
                     nearestPlane(gi, go, (int[][]) tables, in, out, true);
                 }
-                gx.put(gxOff + p * inP, gi, 0, inP);
+                Access.store(gi, inP, gx, gxOff + p * inP, 1);
             }
         });
     }

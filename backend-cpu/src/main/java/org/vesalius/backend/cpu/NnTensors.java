@@ -1,16 +1,13 @@
 package org.vesalius.backend.cpu;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import org.vesalius.tensor.DType;
 import org.vesalius.tensor.Tensor;
 
 /**
  * What the pooling, normalization and interpolation adapters need from CPU tensors: checks of the
- * layout the kernels assume, the storage's typed buffers, and small tensors (weights, statistics) as
- * Java arrays.
+ * layout the kernels assume, the storage the kernels read through {@link Access}, and small tensors
+ * (weights, statistics) as Java arrays.
  */
 final class NnTensors {
     private NnTensors() {
@@ -48,22 +45,20 @@ final class NnTensors {
         }
     }
 
-    static FloatBuffer floats(Tensor t) {
-        return t == null ? null : ((CpuStorage) t.storage()).block.floats();
+    /** The tensor's storage, which the kernels read through {@link Access}; null for a null tensor. */
+    static CpuStorage storage(Tensor t) {
+        return t == null ? null : (CpuStorage) t.storage();
     }
 
-    static DoubleBuffer doubles(Tensor t) {
-        return t == null ? null : ((CpuStorage) t.storage()).block.doubles();
-    }
-
-    static LongBuffer longs(Tensor t) {
+    /** The storage of an int64 index tensor (pooling's argmax indices); null for a null tensor. */
+    static CpuStorage indices(Tensor t) {
         if (t == null) {
             return null;
         }
         if (t.dtype() != DType.INT64) {
             throw new IllegalArgumentException("indices must be int64, got " + t.dtype());
         }
-        return ((CpuStorage) t.storage()).block.longs();
+        return (CpuStorage) t.storage();
     }
 
     static int offset(Tensor t) {

@@ -1,6 +1,5 @@
 package org.vesalius.backend.cpu;
 
-import java.nio.FloatBuffer;
 
 /**
  * Float32 batch, layer and group norm kernels, forward and backward. Large tensors stream through
@@ -28,7 +27,7 @@ final class NormKernelsF32 {
      * with the unbiased variance. Eval: running statistics. {@code saveMean}/{@code saveInvStd}
      * receive the statistics used.
      */
-    static void batchNorm(FloatBuffer x, int xOff, FloatBuffer y, int yOff, int n, int c, int s,
+    static void batchNorm(CpuStorage x, int xOff, CpuStorage y, int yOff, int n, int c, int s,
                           float[] weight, float[] bias, float[] runningMean, float[] runningVar, boolean training,
                           double momentum, double eps, float[] saveMean, float[] saveInvStd, ParallelRange par) {
         double[] mean = new double[c];
@@ -68,7 +67,7 @@ final class NormKernelsF32 {
      * Batch norm backward from the saved statistics; {@code gx}, {@code gradWeight} and
      * {@code gradBias} may each be null.
      */
-    static void batchNormBackward(FloatBuffer g, int gOff, FloatBuffer x, int xOff, FloatBuffer gx, int gxOff,
+    static void batchNormBackward(CpuStorage g, int gOff, CpuStorage x, int xOff, CpuStorage gx, int gxOff,
                                   int n, int c, int s, float[] weight, float[] saveMean, float[] saveInvStd,
                                   boolean training, float[] gradWeight, float[] gradBias, ParallelRange par) {
         double[] sumG = null;
@@ -111,7 +110,7 @@ final class NormKernelsF32 {
     }
 
     /** Mean and biased variance of each channel of x viewed as [n, c, s]. */
-    static void channelMoments(FloatBuffer x, int off, int n, int c, int s, double[] mean, double[] var,
+    static void channelMoments(CpuStorage x, int off, int n, int c, int s, double[] mean, double[] var,
                                ParallelRange par) {
         par.run(c, (long) n * s, (c0, c1) -> {
             float[] buf = NnScratch.floats(0, CHUNK);
@@ -119,14 +118,14 @@ final class NormKernelsF32 {
             double[] shift = new double[nc];
             double[] acc = new double[2 * nc];
             for (int ch = 0; ch < nc; ch++) {
-                shift[ch] = x.get(off + (c0 + ch) * s);
+                shift[ch] = (float) Access.getDouble(x, off + (c0 + ch) * s);
             }
             int len = nc * s;
             for (int i = 0; i < n; i++) {
                 int base = off + (i * c + c0) * s;
                 for (int p = 0; p < len; p += CHUNK) {
                     int m = Math.min(CHUNK, len - p);
-                    x.get(base + p, buf, 0, m);
+                    Access.load(x, base + p, 1, buf, m);
                     for (int j = 0; j < m; ) {
                         int ch = (p + j) / s;
                         int end = Math.min(m, (ch + 1) * s - p);
@@ -185,7 +184,7 @@ final class NormKernelsF32 {
     }
 
     /** {@code y = x * scale[ch] + shift[ch]} over x viewed as [n, c, s]; y may be x. */
-    static void channelAffine(FloatBuffer x, int xOff, FloatBuffer y, int yOff, int n, int c, int s,
+    static void channelAffine(CpuStorage x, int xOff, CpuStorage y, int yOff, int n, int c, int s,
                               float[] scale, float[] shift, ParallelRange par) {
         par.run(c, (long) n * s, (c0, c1) -> {
             float[] buf = NnScratch.floats(0, CHUNK);
@@ -194,7 +193,7 @@ final class NormKernelsF32 {
                 int rel = (i * c + c0) * s;
                 for (int p = 0; p < len; p += CHUNK) {
                     int m = Math.min(CHUNK, len - p);
-                    x.get(xOff + rel + p, buf, 0, m);
+                    Access.load(x, xOff + rel + p, 1, buf, m);
                     for (int j = 0; j < m; ) {
                         int ch = (p + j) / s;
                         int end = Math.min(m, (ch + 1) * s - p);
@@ -205,14 +204,14 @@ final class NormKernelsF32 {
                         }
                         j = end;
                     }
-                    y.put(yOff + rel + p, buf, 0, m);
+                    Access.store(buf, m, y, yOff + rel + p, 1);
                 }
             }
         });
     }
 
     /** Per channel of [n, c, s]: {@code sumG = sum(g)}, {@code sumGX = sum(g * (x - mean[ch]))}. */
-    static void channelGradSums(FloatBuffer g, int gOff, FloatBuffer x, int xOff, int n, int c, int s,
+    static void channelGradSums(CpuStorage g, int gOff, CpuStorage x, int xOff, int n, int c, int s,
                                 float[] mean, double[] sumG, double[] sumGX, ParallelRange par) {
         par.run(c, 2L * n * s, (c0, c1) -> {
             float[] gb = NnScratch.floats(0, CHUNK);
@@ -224,8 +223,8 @@ final class NormKernelsF32 {
                 int rel = (i * c + c0) * s;
                 for (int p = 0; p < len; p += CHUNK) {
                     int m = Math.min(CHUNK, len - p);
-                    g.get(gOff + rel + p, gb, 0, m);
-                    x.get(xOff + rel + p, xb, 0, m);
+                    Access.load(g, gOff + rel + p, 1, gb, m);
+                    Access.load(x, xOff + rel + p, 1, xb, m);
                     for (int j = 0; j < m; ) {
                         int ch = (p + j) / s;
                         int end = Math.min(m, (ch + 1) * s - p);
@@ -279,7 +278,7 @@ final class NormKernelsF32 {
     }
 
     /** {@code out = g * k[ch] + x * a[ch] + b[ch]} over [n, c, s]. */
-    static void channelAffine2(FloatBuffer g, int gOff, FloatBuffer x, int xOff, FloatBuffer out, int outOff,
+    static void channelAffine2(CpuStorage g, int gOff, CpuStorage x, int xOff, CpuStorage out, int outOff,
                                int n, int c, int s, float[] k, float[] a, float[] b, ParallelRange par) {
         par.run(c, 2L * n * s, (c0, c1) -> {
             float[] gb = NnScratch.floats(0, CHUNK);
@@ -289,8 +288,8 @@ final class NormKernelsF32 {
                 int rel = (i * c + c0) * s;
                 for (int p = 0; p < len; p += CHUNK) {
                     int m = Math.min(CHUNK, len - p);
-                    g.get(gOff + rel + p, gb, 0, m);
-                    x.get(xOff + rel + p, xb, 0, m);
+                    Access.load(g, gOff + rel + p, 1, gb, m);
+                    Access.load(x, xOff + rel + p, 1, xb, m);
                     for (int j = 0; j < m; ) {
                         int ch = (p + j) / s;
                         int end = Math.min(m, (ch + 1) * s - p);
@@ -302,7 +301,7 @@ final class NormKernelsF32 {
                         }
                         j = end;
                     }
-                    out.put(outOff + rel + p, gb, 0, m);
+                    Access.store(gb, m, out, outOff + rel + p, 1);
                 }
             }
         });
@@ -311,7 +310,7 @@ final class NormKernelsF32 {
     // ------------------------------------------------------------------ layer norm: x is [rows, k]
 
     /** Layer norm forward over rows of length {@code k}; weight and bias ({@code [k]}) may be null. */
-    static void layerNorm(FloatBuffer x, int xOff, FloatBuffer y, int yOff, int rows, int k, float[] weight,
+    static void layerNorm(CpuStorage x, int xOff, CpuStorage y, int yOff, int rows, int k, float[] weight,
                           float[] bias, double eps, float[] saveMean, float[] saveInvStd, ParallelRange par) {
         par.run(rows, 3L * k, (r0, r1) -> {
             float[] buf = NnScratch.floats(0, Math.min(k, CHUNK));
@@ -320,12 +319,12 @@ final class NormKernelsF32 {
             double[] acc = new double[2];
             for (int r = r0; r < r1; r++) {
                 int base = xOff + r * k;
-                float shift = x.get(base);
+                float shift = (float) Access.getDouble(x, base);
                 acc[0] = 0;
                 acc[1] = 0;
                 for (int p = 0; p < k; p += CHUNK) {
                     int m = Math.min(CHUNK, k - p);
-                    x.get(base + p, buf, 0, m);
+                    Access.load(x, base + p, 1, buf, m);
                     shiftedSums(buf, 0, m, shift, acc, 0);
                 }
                 double mu = acc[0] / k;
@@ -338,10 +337,10 @@ final class NormKernelsF32 {
                 for (int p = 0; p < k; p += CHUNK) {
                     int m = Math.min(CHUNK, k - p);
                     if (k > CHUNK) {
-                        x.get(base + p, buf, 0, m);
+                        Access.load(x, base + p, 1, buf, m);
                     }
                     affineRow(buf, m, sc, sh, slice(weight, p, m, ws), slice(bias, p, m, bs));
-                    y.put(yOff + r * k + p, buf, 0, m);
+                    Access.store(buf, m, y, yOff + r * k + p, 1);
                 }
             }
         });
@@ -389,7 +388,7 @@ final class NormKernelsF32 {
      * Weight and bias gradients sum over rows, so each task sums its rows on its own and the task
      * totals are added at the end.
      */
-    static void layerNormBackward(FloatBuffer g, int gOff, FloatBuffer x, int xOff, FloatBuffer gx, int gxOff,
+    static void layerNormBackward(CpuStorage g, int gOff, CpuStorage x, int xOff, CpuStorage gx, int gxOff,
                                   int rows, int k, float[] weight, float[] saveMean, float[] saveInvStd,
                                   float[] gradWeight, float[] gradBias, ParallelRange par) {
         boolean wantParams = gradWeight != null || gradBias != null;
@@ -420,8 +419,8 @@ final class NormKernelsF32 {
                 acc[1] = 0;
                 for (int p = 0; p < k; p += CHUNK) {
                     int m = Math.min(CHUNK, k - p);
-                    g.get(gBase + p, gb, 0, m);
-                    x.get(xBase + p, xb, 0, m);
+                    Access.load(g, gBase + p, 1, gb, m);
+                    Access.load(x, xBase + p, 1, xb, m);
                     lnTerms(gb, xb, m, mean, inv, slice(weight, p, m, ws), xh, gw);
                     dotSums(gw, xh, m, acc);
                     if (wantParams) {
@@ -454,14 +453,14 @@ final class NormKernelsF32 {
                 for (int p = 0; p < k; p += CHUNK) {
                     int m = Math.min(CHUNK, k - p);
                     if (k > CHUNK) {
-                        g.get(gBase + p, gb, 0, m);
-                        x.get(xBase + p, xb, 0, m);
+                        Access.load(g, gBase + p, 1, gb, m);
+                        Access.load(x, xBase + p, 1, xb, m);
                         lnTerms(gb, xb, m, mean, inv, slice(weight, p, m, ws), xh, gw);
                     }
                     for (int j = 0; j < m; j++) {
                         gb[j] = inv * (gw[j] - ma - xh[j] * mb);
                     }
-                    gx.put(gxOff + r * k + p, gb, 0, m);
+                    Access.store(gb, m, gx, gxOff + r * k + p, 1);
                 }
             }
             if (wantParams) {
@@ -533,7 +532,7 @@ final class NormKernelsF32 {
      * Group norm forward: each (sample, group) row of {@code (c / groups) * s} contiguous elements is
      * normalized, then scaled per channel. {@code saveMean}/{@code saveInvStd} are [n * groups].
      */
-    static void groupNorm(FloatBuffer x, int xOff, FloatBuffer y, int yOff, int n, int c, int s, int groups,
+    static void groupNorm(CpuStorage x, int xOff, CpuStorage y, int yOff, int n, int c, int s, int groups,
                           float[] weight, float[] bias, double eps, float[] saveMean, float[] saveInvStd,
                           ParallelRange par) {
         int cg = c / groups;
@@ -546,12 +545,12 @@ final class NormKernelsF32 {
             for (int r = r0; r < r1; r++) {
                 int base = xOff + r * d;
                 int firstChannel = (r % groups) * cg;
-                float shift = x.get(base);
+                float shift = (float) Access.getDouble(x, base);
                 acc[0] = 0;
                 acc[1] = 0;
                 for (int p = 0; p < d; p += CHUNK) {
                     int m = Math.min(CHUNK, d - p);
-                    x.get(base + p, buf, 0, m);
+                    Access.load(x, base + p, 1, buf, m);
                     shiftedSums(buf, 0, m, shift, acc, 0);
                 }
                 double mu = acc[0] / d;
@@ -567,7 +566,7 @@ final class NormKernelsF32 {
                 for (int p = 0; p < d; p += CHUNK) {
                     int m = Math.min(CHUNK, d - p);
                     if (d > CHUNK) {
-                        x.get(base + p, buf, 0, m);
+                        Access.load(x, base + p, 1, buf, m);
                     }
                     for (int j = 0; j < m; ) {
                         int q = (p + j) / s;
@@ -579,14 +578,14 @@ final class NormKernelsF32 {
                         }
                         j = end;
                     }
-                    y.put(yOff + r * d + p, buf, 0, m);
+                    Access.store(buf, m, y, yOff + r * d + p, 1);
                 }
             }
         });
     }
 
     /** Group norm backward; {@code gx}, {@code gradWeight} and {@code gradBias} may each be null. */
-    static void groupNormBackward(FloatBuffer g, int gOff, FloatBuffer x, int xOff, FloatBuffer gx, int gxOff,
+    static void groupNormBackward(CpuStorage g, int gOff, CpuStorage x, int xOff, CpuStorage gx, int gxOff,
                                   int n, int c, int s, int groups, float[] weight, float[] saveMean,
                                   float[] saveInvStd, float[] gradWeight, float[] gradBias, ParallelRange par) {
         int cg = c / groups;
@@ -609,8 +608,8 @@ final class NormKernelsF32 {
                 java.util.Arrays.fill(acc, 0);
                 for (int p = 0; p < d; p += CHUNK) {
                     int m = Math.min(CHUNK, d - p);
-                    g.get(gBase + p, gb, 0, m);
-                    x.get(xBase + p, xb, 0, m);
+                    Access.load(g, gBase + p, 1, gb, m);
+                    Access.load(x, xBase + p, 1, xb, m);
                     for (int j = 0; j < m; ) {
                         int q = (p + j) / s;
                         int end = Math.min(m, (q + 1) * s - p);
@@ -640,8 +639,8 @@ final class NormKernelsF32 {
                 for (int p = 0; p < d; p += CHUNK) {
                     int m = Math.min(CHUNK, d - p);
                     if (d > CHUNK) {
-                        g.get(gBase + p, gb, 0, m);
-                        x.get(xBase + p, xb, 0, m);
+                        Access.load(g, gBase + p, 1, gb, m);
+                        Access.load(x, xBase + p, 1, xb, m);
                     }
                     for (int j = 0; j < m; ) {
                         int q = (p + j) / s;
@@ -652,7 +651,7 @@ final class NormKernelsF32 {
                         }
                         j = end;
                     }
-                    gx.put(gxOff + r * d + p, gb, 0, m);
+                    Access.store(gb, m, gx, gxOff + r * d + p, 1);
                 }
             }
         });

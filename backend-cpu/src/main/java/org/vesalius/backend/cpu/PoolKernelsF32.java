@@ -1,7 +1,5 @@
 package org.vesalius.backend.cpu;
 
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 
 /**
@@ -16,7 +14,7 @@ final class PoolKernelsF32 {
     }
 
     /** Max pooling (plain or adaptive, as the geometry says); {@code idx} may be null. */
-    static void maxPool(FloatBuffer x, int xOff, FloatBuffer y, int yOff, LongBuffer idx, int idxOff, int planes,
+    static void maxPool(CpuStorage x, int xOff, CpuStorage y, int yOff, CpuStorage idx, int idxOff, int planes,
                         PoolGeometry g, ParallelRange par) {
         int inP = g.inPlane();
         int outP = g.outPlane();
@@ -26,15 +24,15 @@ final class PoolKernelsF32 {
             long[] ix = idx == null ? null : NnScratch.longs(0, outP);
             int[] rows = new int[g.maxRows];
             for (int p = p0; p < p1; p++) {
-                x.get(xOff + p * inP, in, 0, inP);
+                Access.load(x, xOff + p * inP, 1, in, inP);
                 if (g.pairs) {
                     maxPairs(in, out, ix, g, rows);
                 } else {
                     maxPlane(in, out, ix, g, rows);
                 }
-                y.put(yOff + p * outP, out, 0, outP);
+                Access.store(out, outP, y, yOff + p * outP, 1);
                 if (ix != null) {
-                    idx.put(idxOff + p * outP, ix, 0, outP);
+                    Access.store(ix, outP, idx, idxOff + p * outP, 1);
                 }
             }
         });
@@ -261,15 +259,15 @@ final class PoolKernelsF32 {
     }
 
     /** Gradient of max pooling: each plane of {@code gx} is zero except at its indices. */
-    static void maxPoolBackward(FloatBuffer gy, int gyOff, LongBuffer idx, int idxOff, FloatBuffer gx, int gxOff,
+    static void maxPoolBackward(CpuStorage gy, int gyOff, CpuStorage idx, int idxOff, CpuStorage gx, int gxOff,
                                 int planes, int inP, int outP, ParallelRange par) {
         par.run(planes, (long) outP + inP, (p0, p1) -> {
             float[] go = NnScratch.floats(0, outP);
             float[] gi = NnScratch.floats(1, inP);
             long[] ix = NnScratch.longs(0, outP);
             for (int p = p0; p < p1; p++) {
-                gy.get(gyOff + p * outP, go, 0, outP);
-                idx.get(idxOff + p * outP, ix, 0, outP);
+                Access.load(gy, gyOff + p * outP, 1, go, outP);
+                Access.load(idx, idxOff + p * outP, 1, ix, outP);
                 Arrays.fill(gi, 0, inP, 0);
                 for (int o = 0; o < outP; o++) {
                     long i = ix[o];
@@ -279,13 +277,13 @@ final class PoolKernelsF32 {
                         gi[(int) i] += go[o];
                     }
                 }
-                gx.put(gxOff + p * inP, gi, 0, inP);
+                Access.store(gi, inP, gx, gxOff + p * inP, 1);
             }
         });
     }
 
     /** Average pooling (plain or adaptive, as the geometry says). */
-    static void avgPool(FloatBuffer x, int xOff, FloatBuffer y, int yOff, int planes, PoolGeometry g,
+    static void avgPool(CpuStorage x, int xOff, CpuStorage y, int yOff, int planes, PoolGeometry g,
                         ParallelRange par) {
         int inP = g.inPlane();
         int outP = g.outPlane();
@@ -294,9 +292,9 @@ final class PoolKernelsF32 {
             float[] out = NnScratch.floats(1, outP);
             int[] rows = new int[g.maxRows];
             for (int p = p0; p < p1; p++) {
-                x.get(xOff + p * inP, in, 0, inP);
+                Access.load(x, xOff + p * inP, 1, in, inP);
                 avgPlane(in, out, g, rows);
-                y.put(yOff + p * outP, out, 0, outP);
+                Access.store(out, outP, y, yOff + p * outP, 1);
             }
         });
     }
@@ -371,7 +369,7 @@ final class PoolKernelsF32 {
     }
 
     /** Gradient of average pooling: each output's gradient, divided as in the forward, spread over its window. */
-    static void avgPoolBackward(FloatBuffer gy, int gyOff, FloatBuffer gx, int gxOff, int planes, PoolGeometry g,
+    static void avgPoolBackward(CpuStorage gy, int gyOff, CpuStorage gx, int gxOff, int planes, PoolGeometry g,
                                 ParallelRange par) {
         int inP = g.inPlane();
         int outP = g.outPlane();
@@ -380,10 +378,10 @@ final class PoolKernelsF32 {
             float[] gi = NnScratch.floats(1, inP);
             int[] rows = new int[g.maxRows];
             for (int p = p0; p < p1; p++) {
-                gy.get(gyOff + p * outP, go, 0, outP);
+                Access.load(gy, gyOff + p * outP, 1, go, outP);
                 Arrays.fill(gi, 0, inP, 0);
                 avgPlaneBackward(go, gi, g, rows);
-                gx.put(gxOff + p * inP, gi, 0, inP);
+                Access.store(gi, inP, gx, gxOff + p * inP, 1);
             }
         });
     }

@@ -615,6 +615,39 @@ class CpuDnnlTest {
         }
     }
 
+    /**
+     * Small addends after large ones: once a float32 lane sum is large, 0.5 rounds away. As one piece
+     * per thread (1M elements) this sum lost 2e-4 of itself; pieces of at most CpuDnnl.MAX_PIECE
+     * elements, added in double, keep the loss within the piece that holds the large values. Rows
+     * too long for one piece and with no even cut go to Java.
+     */
+    @Test
+    void smallAddendsAfterLargeOnesSurvive() {
+        int n = 4 << 20;
+        float[] x = new float[n];
+        java.util.Arrays.fill(x, 0.5f);
+        for (int i = 0; i < 64000; i++) {
+            x[1000 + i] = i;
+        }
+        double exact = 0.5 * (n - 64000) + 63999.0 * 64000 / 2;
+        try (Scope s = Scope.open()) {
+            long before = CpuDnnl.calls();
+            double got = red(ReduceOp.SUM, Tensor.of(x), 0).item();
+            assertTrue(CpuDnnl.calls() > before);
+            assertEquals(exact, got, exact * 2e-5);
+            // two rows of 2^22 + 1 (odd: no even cut into pieces of at most 64K): the Java kernel, exactly
+            float[] y = java.util.Arrays.copyOf(x, 2 * (n + 1));
+            System.arraycopy(x, 0, y, n + 1, n);
+            y[n] = 0.5f;
+            y[2 * n + 1] = 0.5f;
+            before = CpuDnnl.calls();
+            float[] rows = red(ReduceOp.SUM, Tensor.of(y, 2, n + 1), 1).toFloatArray();
+            assertEquals(before, CpuDnnl.calls());
+            assertEquals((float) (exact + 0.5), rows[0]);
+            assertEquals((float) (exact + 0.5), rows[1]);
+        }
+    }
+
     // ================================================================== softmax
 
     @TestFactory

@@ -3,17 +3,17 @@ package org.vesalius.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.vesalius.backend.PoolParams;
+import org.vesalius.tensor.Tensor;
 
 /**
  * The pooling and normalization kernels against direct implementations of their definitions, on
- * heap buffers, over random window configurations (padding, stride, dilation, ceil mode) in 1 to 3
- * dims and both dtypes, run serially and split over threads.
+ * native copies of heap arrays ({@link Heap}), over random window configurations (padding, stride,
+ * dilation, ceil mode) in 1 to 3 dims and both dtypes, run serially and split over threads.
  */
 class NnKernelsReferenceTest {
     private static final ParallelRange THREADS = (count, cost, body) -> {
@@ -103,16 +103,22 @@ class NnKernelsReferenceTest {
             PoolParams avgParams = new PoolParams(k, s, p, ones(nd), include, override);
             double[] y = new double[planes * outP];
             long[] idx = new long[planes * outP];
-            PoolKernelsF64.maxPool(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, LongBuffer.wrap(idx), 0, planes,
-                    PoolGeometry.window(in, out, maxParams, false), THREADS);
+            try (Heap h = new Heap()) {
+                PoolKernelsF64.maxPool(h.of(x), 0, h.of(y), 0, h.of(idx), 0, planes,
+                        PoolGeometry.window(in, out, maxParams, false), THREADS);
+            }
             double[] ya = new double[planes * outP];
-            PoolKernelsF64.avgPool(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(ya), 0, planes,
-                    PoolGeometry.window(in, out, avgParams, true), THREADS);
+            try (Heap h = new Heap()) {
+                PoolKernelsF64.avgPool(h.of(x), 0, h.of(ya), 0, planes,
+                        PoolGeometry.window(in, out, avgParams, true), THREADS);
+            }
             float[] xf = toFloat(x);
             float[] yf = new float[planes * outP];
             long[] idxf = new long[planes * outP];
-            PoolKernelsF32.maxPool(FloatBuffer.wrap(xf), 0, FloatBuffer.wrap(yf), 0, LongBuffer.wrap(idxf), 0, planes,
-                    PoolGeometry.window(in, out, maxParams, false), ParallelRange.SERIAL);
+            try (Heap h = new Heap()) {
+                PoolKernelsF32.maxPool(h.of(xf), 0, h.of(yf), 0, h.of(idxf), 0, planes,
+                        PoolGeometry.window(in, out, maxParams, false), ParallelRange.SERIAL);
+            }
             for (int pl = 0; pl < planes; pl++) {
                 for (int o = 0; o < outP; o++) {
                     int[] oc = {o / (out3[1] * out3[2]), o / out3[2] % out3[1], o % out3[2]};
@@ -192,15 +198,21 @@ class NnKernelsReferenceTest {
             double[] g = random(r, planes * outP);
             double[] y = new double[planes * outP];
             double[] gx = new double[planes * inP];
-            PoolKernelsF64.avgPool(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, planes, avg, THREADS);
-            PoolKernelsF64.avgPoolBackward(DoubleBuffer.wrap(g), 0, DoubleBuffer.wrap(gx), 0, planes, avg, THREADS);
+            try (Heap h = new Heap()) {
+                PoolKernelsF64.avgPool(h.of(x), 0, h.of(y), 0, planes, avg, THREADS);
+            }
+            try (Heap h = new Heap()) {
+                PoolKernelsF64.avgPoolBackward(h.of(g), 0, h.of(gx), 0, planes, avg, THREADS);
+            }
             assertEquals(dot(y, g), dot(x, gx), 1e-9, "avg trial " + trial);
 
             PoolGeometry max = trial % 4 == 0 ? PoolGeometry.adaptive(in, out)
                     : PoolGeometry.window(in, out, new PoolParams(cfg[1], cfg[2], cfg[3], cfg[4], true, 0), false);
             long[] idx = new long[planes * outP];
-            PoolKernelsF64.maxPool(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, LongBuffer.wrap(idx), 0, planes,
-                    max, THREADS);
+            try (Heap h = new Heap()) {
+                PoolKernelsF64.maxPool(h.of(x), 0, h.of(y), 0, h.of(idx), 0, planes,
+                        max, THREADS);
+            }
             for (int i = 0; i < y.length; i++) {
                 if (y[i] == Double.NEGATIVE_INFINITY) {
                     // a dilated window wholly in the padding: -inf, as in PyTorch; leave it out
@@ -208,8 +220,10 @@ class NnKernelsReferenceTest {
                     g[i] = 0;
                 }
             }
-            PoolKernelsF64.maxPoolBackward(DoubleBuffer.wrap(g), 0, LongBuffer.wrap(idx), 0, DoubleBuffer.wrap(gx), 0,
-                    planes, inP, outP, THREADS);
+            try (Heap h = new Heap()) {
+                PoolKernelsF64.maxPoolBackward(h.of(g), 0, h.of(idx), 0, h.of(gx), 0,
+                        planes, inP, outP, THREADS);
+            }
             assertEquals(dot(y, g), dot(x, gx), 1e-9, "max trial " + trial);
         }
     }
@@ -250,8 +264,10 @@ class NnKernelsReferenceTest {
             double[] rm0 = rm.clone();
             double[] sm = new double[c];
             double[] si = new double[c];
-            NormKernelsF64.batchNorm(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, n, c, s, w, b, rm, rv, true, 0.1,
-                    eps, sm, si, THREADS);
+            try (Heap h = new Heap()) {
+                NormKernelsF64.batchNorm(h.of(x), 0, h.of(y), 0, n, c, s, w, b, rm, rv, true, 0.1,
+                        eps, sm, si, THREADS);
+            }
             for (int ch = 0; ch < c; ch++) {
                 double mean = 0;
                 for (int i = 0; i < n; i++) {
@@ -286,8 +302,10 @@ class NnKernelsReferenceTest {
             // group norm
             double[] gm = new double[n * groups];
             double[] gi = new double[n * groups];
-            NormKernelsF64.groupNorm(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, n, c, s, groups, w, b, eps, gm, gi,
-                    THREADS);
+            try (Heap h = new Heap()) {
+                NormKernelsF64.groupNorm(h.of(x), 0, h.of(y), 0, n, c, s, groups, w, b, eps, gm, gi,
+                        THREADS);
+            }
             int d = c / groups * s;
             for (int row = 0; row < n * groups; row++) {
                 double mean = 0;
@@ -312,7 +330,9 @@ class NnKernelsReferenceTest {
             double[] lw = random(r, k);
             double[] lm = new double[n];
             double[] li = new double[n];
-            NormKernelsF64.layerNorm(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, n, k, lw, null, eps, lm, li, THREADS);
+            try (Heap h = new Heap()) {
+                NormKernelsF64.layerNorm(h.of(x), 0, h.of(y), 0, n, k, lw, null, eps, lm, li, THREADS);
+            }
             for (int row = 0; row < n; row++) {
                 double mean = 0;
                 for (int j = 0; j < k; j++) {
@@ -342,10 +362,14 @@ class NnKernelsReferenceTest {
         double[] y = new double[x.length];
         float[] yf = new float[x.length];
         double[] g = random(r, x.length);
-        NormKernelsF64.groupNorm(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, n, c, s, 2, null, null, 1e-5,
-                new double[6], new double[6], THREADS);
-        NormKernelsF32.groupNorm(FloatBuffer.wrap(xf), 0, FloatBuffer.wrap(yf), 0, n, c, s, 2, null, null, 1e-5,
-                new float[6], new float[6], THREADS);
+        try (Heap h = new Heap()) {
+            NormKernelsF64.groupNorm(h.of(x), 0, h.of(y), 0, n, c, s, 2, null, null, 1e-5,
+                    new double[6], new double[6], THREADS);
+        }
+        try (Heap h = new Heap()) {
+            NormKernelsF32.groupNorm(h.of(xf), 0, h.of(yf), 0, n, c, s, 2, null, null, 1e-5,
+                    new float[6], new float[6], THREADS);
+        }
         for (int i = 0; i < x.length; i++) {
             assertEquals(y[i], yf[i], 1e-5);
         }
@@ -354,19 +378,27 @@ class NnKernelsReferenceTest {
         double[] gy = random(r, 2 * 96);
         double[] gx = new double[2 * 70];
         float[] gxf = new float[2 * 70];
-        InterpKernelsF64.interpolate(DoubleBuffer.wrap(x), 0, DoubleBuffer.wrap(y), 0, 2, in, out,
-                org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
-        InterpKernelsF32.interpolate(FloatBuffer.wrap(xf), 0, FloatBuffer.wrap(yf), 0, 2, in, out,
-                org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        try (Heap h = new Heap()) {
+            InterpKernelsF64.interpolate(h.of(x), 0, h.of(y), 0, 2, in, out,
+                    org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        }
+        try (Heap h = new Heap()) {
+            InterpKernelsF32.interpolate(h.of(xf), 0, h.of(yf), 0, 2, in, out,
+                    org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        }
         for (int i = 0; i < 2 * 96; i++) {
             assertEquals(y[i], yf[i], 1e-5);
         }
-        InterpKernelsF64.interpolateBackward(DoubleBuffer.wrap(gy), 0, DoubleBuffer.wrap(gx), 0, 2, in, out,
-                org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        try (Heap h = new Heap()) {
+            InterpKernelsF64.interpolateBackward(h.of(gy), 0, h.of(gx), 0, 2, in, out,
+                    org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        }
         // adjoint: <A x, gy> == <x, A^T gy>
         assertEquals(dot(java.util.Arrays.copyOf(y, 2 * 96), gy), dot(java.util.Arrays.copyOf(x, 2 * 70), gx), 1e-9);
-        InterpKernelsF32.interpolateBackward(FloatBuffer.wrap(toFloat(gy)), 0, FloatBuffer.wrap(gxf), 0, 2, in, out,
-                org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        try (Heap h = new Heap()) {
+            InterpKernelsF32.interpolateBackward(h.of(toFloat(gy)), 0, h.of(gxf), 0, 2, in, out,
+                    org.vesalius.backend.InterpolationMode.LINEAR, false, new double[3], THREADS);
+        }
         for (int i = 0; i < gx.length; i++) {
             assertEquals(gx[i], gxf[i], 1e-5);
         }
@@ -459,6 +491,39 @@ class NnKernelsReferenceTest {
             }
             assertArrayEquals(iGeneral, iPairs, "indices, trial " + trial);
             assertArrayEquals(jGeneral, jPairs, "float32 indices, trial " + trial);
+        }
+    }
+
+    /**
+     * Heap arrays as native storage for one kernel call: {@link #of} copies an array into a tensor,
+     * and {@link #close} copies every tensor back into its array (the kernels' outputs) and frees it.
+     */
+    private static final class Heap implements AutoCloseable {
+        private final List<Runnable> back = new ArrayList<>();
+
+        CpuStorage of(double[] a) {
+            return wrap(Tensor.of(a, a.length), a);
+        }
+
+        CpuStorage of(float[] a) {
+            return wrap(Tensor.of(a, a.length), a);
+        }
+
+        CpuStorage of(long[] a) {
+            return wrap(Tensor.of(a, a.length), a);
+        }
+
+        private CpuStorage wrap(Tensor t, Object array) {
+            back.add(() -> {
+                t.backend().read(t, array);
+                t.close();
+            });
+            return (CpuStorage) t.storage();
+        }
+
+        @Override
+        public void close() {
+            back.forEach(Runnable::run);
         }
     }
 }
