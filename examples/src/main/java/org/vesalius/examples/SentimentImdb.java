@@ -212,7 +212,7 @@ public final class SentimentImdb {
      */
     private static double bagOfWords(Encoded train, Encoded test, Config c, PrintStream out) {
         int features = Math.min(BOW_FEATURES, c.vocabSize());
-        double acc = TextClassifiers.accuracy(TextClassifiers.bagOfWords(train, test, features, 2, c.seed()), test.labels());
+        double acc = TextClassifiers.accuracy(TextClassifiers.bagOfWords(train, test, features, 2, 3, 1e-3, c.seed()), test.labels());
         out.printf(Locale.ROOT, "bag-of-words logistic regression (%d words): test accuracy %.4f%n", features, acc);
         return acc;
     }

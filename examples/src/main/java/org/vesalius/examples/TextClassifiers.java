@@ -202,15 +202,28 @@ final class TextClassifiers {
 
     /**
      * Logistic regression on the presence of token ids {@code 2 .. features + 1} (0 and 1 are padding and
-     * the unknown token), 3 epochs of Adam (lr 1e-3, batches of 256, seeded): the predicted class of each
-     * sequence of {@code test}, in order.
+     * the unknown token), {@code epochs} passes of Adam at {@code learningRate} (batches of 256 in one seeded
+     * order): the predicted class of each sequence of {@code test}, in order.
      */
-    static int[] bagOfWords(Encoded train, Encoded test, int features, int classes, long seed) {
+    static int[] bagOfWords(Encoded train, Encoded test, int features, int classes, int epochs, double learningRate,
+                            long seed) {
+        return logisticRegression(train, test, features, classes, epochs, learningRate, seed, false)[epochs - 1];
+    }
+
+    /** {@link #bagOfWords}'s predictions on {@code test} after each epoch: {@code [epoch][sequence]}. */
+    static int[][] bagOfWordsEpochs(Encoded train, Encoded test, int features, int classes, int epochs, double learningRate,
+                                    long seed) {
+        return logisticRegression(train, test, features, classes, epochs, learningRate, seed, true);
+    }
+
+    private static int[][] logisticRegression(Encoded train, Encoded test, int features, int classes, int epochs,
+                                              double learningRate, long seed, boolean everyEpoch) {
         Generator g = new Generator(seed);
-        try (Linear lr = new Linear(features, classes, true, g); Adam opt = new Adam(lr.parameters(), 1e-3)) {
+        int[][] predicted = new int[epochs][];
+        try (Linear lr = new Linear(features, classes, true, g); Adam opt = new Adam(lr.parameters(), learningRate)) {
             int n = train.size();
             int[] order = permutation(n, seed + 1);
-            for (int epoch = 0; epoch < 3; epoch++) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
                 for (int from = 0; from < n; from += 256) {
                     int to = Math.min(from + 256, n);
                     try (Scope s = Scope.open()) {
@@ -221,23 +234,30 @@ final class TextClassifiers {
                         opt.step();
                     }
                 }
-            }
-            int[] predicted = new int[test.size()];
-            int[] all = permutation(test.size(), 0);
-            Arrays.sort(all);
-            try (NoGrad ng = NoGrad.open()) {
-                for (int from = 0; from < test.size(); from += 1024) {
-                    int to = Math.min(from + 1024, test.size());
-                    try (Scope s = Scope.open()) {
-                        long[] p = lr.forward(bag(test, all, from, to, features)).argmax(1, false).toLongArray();
-                        for (int k = 0; k < p.length; k++) {
-                            predicted[from + k] = (int) p[k];
-                        }
-                    }
+                if (everyEpoch || epoch == epochs - 1) {
+                    predicted[epoch] = predict(lr, test, features);
                 }
             }
             return predicted;
         }
+    }
+
+    private static int[] predict(Linear lr, Encoded test, int features) {
+        int[] predicted = new int[test.size()];
+        int[] all = permutation(test.size(), 0);
+        Arrays.sort(all);
+        try (NoGrad ng = NoGrad.open()) {
+            for (int from = 0; from < test.size(); from += 1024) {
+                int to = Math.min(from + 1024, test.size());
+                try (Scope s = Scope.open()) {
+                    long[] p = lr.forward(bag(test, all, from, to, features)).argmax(1, false).toLongArray();
+                    for (int k = 0; k < p.length; k++) {
+                        predicted[from + k] = (int) p[k];
+                    }
+                }
+            }
+        }
+        return predicted;
     }
 
     private static Tensor bag(Encoded d, int[] order, int from, int to, int features) {
