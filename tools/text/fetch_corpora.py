@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fetches the real text corpora that the embedding examples train on, beyond the committed samples.
+"""Fetches the real text corpora that the text examples train on, beyond the committed samples.
 
     tools/text/fetch_corpora.py [--out DIR] [--wink] [--go-sample N] [--examples-sample]
 
