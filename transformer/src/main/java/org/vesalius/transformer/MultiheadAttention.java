@@ -280,6 +280,68 @@ public class MultiheadAttention extends Module {
         return new Output(outProj.forward(o.transpose(1, 2).reshape(n, l, embedDim)), weights);
     }
 
+    /**
+     * Attention for new query positions with cached keys and values, for incremental decoding
+     * (see {@link KVCache}). As self-attention ({@code append}) the new positions' keys and values are
+     * appended to the slot and each new query attends to every cached position up to its own (causal);
+     * as cross-attention the slot is filled from {@code key} and {@code value} at the first call and
+     * reused after. Batched inputs only: {@code query [t, N, E]} ({@code [N, t, E]} with
+     * {@code batchFirst}), key and value likewise (read only when needed); returns {@code query}'s shape.
+     *
+     * @param keyPaddingMask {@code [N, S]} over the slot's keys (this module's semantics), or null
+     */
+    public Tensor forwardCached(Tensor query, Tensor key, Tensor value, KVCache.Slot slot, boolean append,
+                                Tensor keyPaddingMask) {
+        if (addBiasKv || addZeroAttn) {
+            throw new IllegalArgumentException("MultiheadAttention.forwardCached: addBiasKv and addZeroAttn are not "
+                    + "supported with a key/value cache");
+        }
+        if (query.dim() != 3 || query.size(-1) != embedDim) {
+            throw new IllegalArgumentException("MultiheadAttention.forwardCached: expected a batched query [t, N, "
+                    + embedDim + "] ([N, t, " + embedDim + "] batch-first), got " + Arrays.toString(query.shape()));
+        }
+        Tensor q = batchFirst ? query : query.transpose(0, 1);
+        int n = q.size(0);
+        int t = q.size(1);
+        int past = append && !slot.isEmpty() ? slot.keys().size(2) : 0;
+        if (append || slot.isEmpty()) {
+            Tensor k = batchFirst ? key : key.transpose(0, 1);
+            Tensor v = batchFirst ? value : value.transpose(0, 1);
+            Tensor[] qkv = project(query == key && key == value, q, k, v);
+            q = qkv[0];
+            Tensor kh = heads(qkv[1], n, qkv[1].size(1));
+            Tensor vh = heads(qkv[2], n, qkv[2].size(1));
+            if (append) {
+                slot.append(kh, vh);
+            } else {
+                slot.set(kh, vh);
+            }
+        } else {
+            Tensor b = getParameter("in_proj_bias");
+            Tensor w = packed ? getParameter("in_proj_weight").narrow(0, 0, embedDim) : getParameter("q_proj_weight");
+            q = F.linear(q, w, b == null ? null : b.narrow(0, 0, embedDim));
+        }
+        int s = slot.keys().size(2);
+        Tensor allowed = null;
+        if (append && t > 1) {
+            // new query i sits at position past + i and sees keys up to it
+            allowed = Tensor.arange(s).unsqueeze(0).le(Tensor.arange(t).add(past).unsqueeze(1));
+        }
+        if (keyPaddingMask != null) {
+            if (keyPaddingMask.dim() != 2 || keyPaddingMask.size(0) != n || keyPaddingMask.size(1) != s) {
+                throw new IllegalArgumentException("MultiheadAttention.forwardCached: keyPaddingMask must be [" + n + ", "
+                        + s + "], got " + Arrays.toString(keyPaddingMask.shape()));
+            }
+            Tensor mask = combineMasks(null, keyPaddingMask, n, t, s, q.dtype());
+            allowed = allowed == null ? mask : mask.dtype() == DType.BOOL ? mask.logicalAnd(allowed)
+                    : mask.maskedFill(allowed.logicalNot(), Double.NEGATIVE_INFINITY);
+        }
+        double p = isTraining() ? dropout : 0;
+        Tensor o = F.scaledDotProductAttention(heads(q, n, t), slot.keys(), slot.values(), allowed, p, false);
+        Tensor out = outProj.forward(o.transpose(1, 2).reshape(n, t, embedDim));
+        return batchFirst ? out : out.transpose(0, 1);
+    }
+
     /** {@code [N, T, E]} to {@code [N, heads, T, headDim]}. */
     private Tensor heads(Tensor x, int n, int t) {
         return x.reshape(n, t, numHeads, headDim).transpose(1, 2);

@@ -63,4 +63,25 @@ public class TransformerDecoder extends Module {
         }
         return norm == null ? x : norm.forward(x);
     }
+
+    /**
+     * The stack's output for new target positions given the keys and values {@code cache} holds for
+     * the earlier ones (see {@link KVCache}; an empty cache starts a sequence), then the norm; the
+     * cache takes the new positions. Equal to {@link #forward} over the whole prefix with a causal
+     * target mask, at the new positions. {@code tgt [t, N, dModel]} ({@code [N, t, dModel]}
+     * batch-first), batched only.
+     */
+    public Tensor forwardCached(Tensor tgt, Tensor memory, KVCache cache, Tensor memoryKeyPaddingMask) {
+        if (cache.numLayers() != layers.size()) {
+            throw new IllegalArgumentException("TransformerDecoder.forwardCached: the cache has " + cache.numLayers()
+                    + " layers, the decoder " + layers.size());
+        }
+        Tensor x = tgt;
+        int i = 0;
+        for (Module layer : layers) {
+            x = ((TransformerDecoderLayer) layer).forwardCached(x, memory, cache, i++, memoryKeyPaddingMask);
+        }
+        cache.advance(tgt.size(layer(0).batchFirst() ? 1 : 0));
+        return norm == null ? x : norm.forward(x);
+    }
 }

@@ -21,13 +21,8 @@ import org.vesalius.tensor.Tensor;
  * {@code norm1.*} to {@code norm3.*}.
  */
 public class TransformerDecoderLayer extends Module {
-    private final int dModel;
-    private final int nhead;
-    private final int dimFeedforward;
-    private final double dropoutP;
+    private final LayerConfig config;
     private final Activation activation;
-    private final double layerNormEps;
-    private final boolean batchFirst;
     private final boolean normFirst;
     private final MultiheadAttention selfAttn;
     private final MultiheadAttention multiheadAttn;
@@ -54,13 +49,9 @@ public class TransformerDecoderLayer extends Module {
      */
     public TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward, double dropout, Activation activation,
                                    double layerNormEps, boolean batchFirst, boolean normFirst, Generator generator) {
-        this.dModel = dModel;
-        this.nhead = nhead;
-        this.dimFeedforward = dimFeedforward;
-        this.dropoutP = dropout;
+        this.config = new LayerConfig(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst,
+                normFirst);
         this.activation = activation;
-        this.layerNormEps = layerNormEps;
-        this.batchFirst = batchFirst;
         this.normFirst = normFirst;
         selfAttn = registerModule("self_attn", new MultiheadAttention(dModel, nhead, dropout, true, false, false, dModel,
                 dModel, batchFirst, generator));
@@ -79,8 +70,9 @@ public class TransformerDecoderLayer extends Module {
 
     /** A layer with this one's configuration and a copy of its parameters (PyTorch's deep copy). */
     public TransformerDecoderLayer copy() {
-        TransformerDecoderLayer c = new TransformerDecoderLayer(dModel, nhead, dimFeedforward, dropoutP, activation,
-                layerNormEps, batchFirst, normFirst, new Generator(0));
+        LayerConfig k = config;
+        TransformerDecoderLayer c = new TransformerDecoderLayer(k.dModel(), k.nhead(), k.dimFeedforward(), k.dropout(),
+                k.activation(), k.layerNormEps(), k.batchFirst(), k.normFirst(), new Generator(0));
         c.loadStateDict(stateDict());
         c.train(isTraining());
         return c;
@@ -95,7 +87,7 @@ public class TransformerDecoderLayer extends Module {
     }
 
     public boolean batchFirst() {
-        return batchFirst;
+        return config.batchFirst();
     }
 
     /** Without masks. */
@@ -114,6 +106,31 @@ public class TransformerDecoderLayer extends Module {
         } else {
             x = norm1.forward(x.add(selfAttentionBlock(x, tgtMask, tgtKeyPaddingMask)));
             x = norm2.forward(x.add(crossAttentionBlock(x, memory, memoryMask, memoryKeyPaddingMask)));
+            x = norm3.forward(x.add(feedForwardBlock(x)));
+        }
+        return x;
+    }
+
+    /**
+     * The layer's output for new target positions, with the earlier positions' keys and values in
+     * {@code cache} (layer {@code layer}'s slots): equal to {@link #forward} over the whole prefix
+     * with a causal target mask, restricted to the new positions. {@code tgt [t, N, dModel]}
+     * ({@code [N, t, dModel]} batch-first), batched only; {@code memoryKeyPaddingMask [N, S]} or null.
+     */
+    public Tensor forwardCached(Tensor tgt, Tensor memory, KVCache cache, int layer, Tensor memoryKeyPaddingMask) {
+        Tensor x = tgt;
+        KVCache.Slot selfSlot = cache.self(layer);
+        KVCache.Slot crossSlot = cache.cross(layer);
+        if (normFirst) {
+            Tensor h = norm1.forward(x);
+            x = x.add(dropout1.forward(selfAttn.forwardCached(h, h, h, selfSlot, true, null)));
+            x = x.add(dropout2.forward(multiheadAttn.forwardCached(norm2.forward(x), memory, memory, crossSlot, false,
+                    memoryKeyPaddingMask)));
+            x = x.add(feedForwardBlock(norm3.forward(x)));
+        } else {
+            x = norm1.forward(x.add(dropout1.forward(selfAttn.forwardCached(x, x, x, selfSlot, true, null))));
+            x = norm2.forward(x.add(dropout2.forward(multiheadAttn.forwardCached(x, memory, memory, crossSlot, false,
+                    memoryKeyPaddingMask))));
             x = norm3.forward(x.add(feedForwardBlock(x)));
         }
         return x;

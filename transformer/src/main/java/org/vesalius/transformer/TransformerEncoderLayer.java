@@ -19,13 +19,8 @@ import org.vesalius.tensor.Tensor;
  * {@code linear1.*}, {@code linear2.*}, {@code norm1.*}, {@code norm2.*}.
  */
 public class TransformerEncoderLayer extends Module {
-    private final int dModel;
-    private final int nhead;
-    private final int dimFeedforward;
-    private final double dropoutP;
+    private final LayerConfig config;
     private final Activation activation;
-    private final double layerNormEps;
-    private final boolean batchFirst;
     private final boolean normFirst;
     private final MultiheadAttention selfAttn;
     private final Linear linear1;
@@ -49,13 +44,9 @@ public class TransformerEncoderLayer extends Module {
      */
     public TransformerEncoderLayer(int dModel, int nhead, int dimFeedforward, double dropout, Activation activation,
                                    double layerNormEps, boolean batchFirst, boolean normFirst, Generator generator) {
-        this.dModel = dModel;
-        this.nhead = nhead;
-        this.dimFeedforward = dimFeedforward;
-        this.dropoutP = dropout;
+        this.config = new LayerConfig(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst,
+                normFirst);
         this.activation = activation;
-        this.layerNormEps = layerNormEps;
-        this.batchFirst = batchFirst;
         this.normFirst = normFirst;
         selfAttn = registerModule("self_attn", new MultiheadAttention(dModel, nhead, dropout, true, false, false, dModel,
                 dModel, batchFirst, generator));
@@ -70,8 +61,9 @@ public class TransformerEncoderLayer extends Module {
 
     /** A layer with this one's configuration and a copy of its parameters (PyTorch's deep copy). */
     public TransformerEncoderLayer copy() {
-        TransformerEncoderLayer c = new TransformerEncoderLayer(dModel, nhead, dimFeedforward, dropoutP, activation,
-                layerNormEps, batchFirst, normFirst, new Generator(0));
+        LayerConfig k = config;
+        TransformerEncoderLayer c = new TransformerEncoderLayer(k.dModel(), k.nhead(), k.dimFeedforward(), k.dropout(),
+                k.activation(), k.layerNormEps(), k.batchFirst(), k.normFirst(), new Generator(0));
         c.loadStateDict(stateDict());
         c.train(isTraining());
         return c;
@@ -82,7 +74,7 @@ public class TransformerEncoderLayer extends Module {
     }
 
     public boolean batchFirst() {
-        return batchFirst;
+        return config.batchFirst();
     }
 
     @Override

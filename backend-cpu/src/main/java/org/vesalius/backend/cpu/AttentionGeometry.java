@@ -33,14 +33,8 @@ final class AttentionGeometry {
     final Tensor qT;
     final Tensor kT;
     final Tensor vT;
-    final CpuStorage q;
-    final CpuStorage k;
-    final CpuStorage v;
     final CpuStorage out;
     final CpuStorage lse;
-    final int qOff;
-    final int kOff;
-    final int vOff;
     final int outOff;
     final int lseOff;
     /** The mask's storage, or null for none. */
@@ -69,14 +63,8 @@ final class AttentionGeometry {
         this.qT = q;
         this.kT = k;
         this.vT = v;
-        this.q = NnTensors.storage(q);
-        this.k = NnTensors.storage(k);
-        this.v = NnTensors.storage(v);
         this.out = NnTensors.storage(out);
         this.lse = NnTensors.storage(lse);
-        this.qOff = q.offset();
-        this.kOff = k.offset();
-        this.vOff = v.offset();
         this.outOff = out.offset();
         this.lseOff = lse.offset();
         this.dropoutP = dropoutP;
@@ -174,27 +162,7 @@ final class AttentionGeometry {
         return sb.toString();
     }
 
-    int queryBlocks() {
-        return (l + qBlock - 1) / qBlock;
-    }
-
-    int kvBlocks() {
-        return (s + kvBlock - 1) / kvBlock;
-    }
-
-    /** Storage offset of q's (or out's, with ev) row i of batch entry b. */
-    int qRow(int b, int i) {
-        return qOff + (b * l + i) * e;
-    }
-
-    int kRow(int b, int j) {
-        return kOff + (b * s + j) * e;
-    }
-
-    int vRow(int b, int j) {
-        return vOff + (b * s + j) * ev;
-    }
-
+    /** Storage offset of out's row i of batch entry b. */
     int outRow(int b, int i) {
         return outOff + (b * l + i) * ev;
     }
