@@ -38,7 +38,10 @@ class OpCoverageTest {
             "close",
             // a backend kernel's entry, float32 only (oneDNN): rnn's RNNParityTest checks it and its gradients
             // against PyTorch and against the composed layers, which are float64 gradient-checked there
-            "rnnLayer");
+            "rnnLayer",
+            // the blocked attention kernel's entry: transformer's AttentionTest gradient-checks it in float64,
+            // compares it with the composed path and PyTorch's formula (golden/attention.json), float32 and float64
+            "blockedAttention");
 
     static Set<String> tensorOps() {
         return Arrays.stream(Tensor.class.getMethods())

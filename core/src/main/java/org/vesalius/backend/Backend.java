@@ -390,4 +390,52 @@ public interface Backend {
                              Tensor dBHh) {
         throw new UnsupportedOperationException("rnnBackward: this backend has no recurrent kernels");
     }
+
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Whether {@link #attentionForward} runs on tensors of {@code dtype}; when it does not, attention
+     * is composed of matmul and softmax.
+     */
+    default boolean supportsAttention(DType dtype) {
+        return false;
+    }
+
+    /**
+     * Scaled dot-product attention in blocks, without the {@code [L, S]} score matrix: for every batch
+     * entry b and query row i, {@code out[b, i] = sum_j softmax_j(s[b, i, j]) * drop[b, i, j] * v[b, j]}
+     * with {@code s = scale * q[b, i] . k[b, j]}, plus the mask where it is a float tensor, and
+     * {@code -inf} where a bool mask is false or (causal) {@code j > i}. A row whose scores are all
+     * {@code -inf} gives NaN, as the formula does.
+     *
+     * <p>Dropout keeps element {@code (b, i, j)} when the uniform number that {@code Tensor.rand} of
+     * shape {@code [*batch, L, S]} would put there from {@code (seed, offset)} is below
+     * {@code 1 - dropoutP}, and scales the kept ones by {@code 1 / (1 - dropoutP)}: the same mask the
+     * composed path draws from the same generator state.
+     *
+     * @param q    {@code [*batch, L, E]}, contiguous
+     * @param k    {@code [*batch, S, E]}, contiguous
+     * @param v    {@code [*batch, S, Ev]}, contiguous; q, k and v share a floating dtype
+     * @param mask null, or {@code [*batch, L, S]} with any strides (zero where broadcast): bool (true =
+     *             takes part) or q's dtype (added to the scores)
+     * @param out  {@code [*batch, L, Ev]}, contiguous, written
+     * @param lse  {@code [*batch, L]}, contiguous, written: each row's log-sum-exp of the scores, which
+     *             {@link #attentionBackward} takes back
+     */
+    default void attentionForward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, double scale,
+                                  double dropoutP, long seed, long offset, Tensor out, Tensor lse) {
+        throw new UnsupportedOperationException("attentionForward: this backend has no attention kernel");
+    }
+
+    /**
+     * The gradients of one {@link #attentionForward} call, recomputing the scores block by block from
+     * the saved {@code lse}: from {@code gradOut} ({@code out}'s shape, contiguous) writes
+     * {@code gradQ}, {@code gradK} and {@code gradV} (contiguous, q's, k's and v's shapes). Every other
+     * argument is what the forward call was given.
+     */
+    default void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, double scale,
+                                   double dropoutP, long seed, long offset, Tensor out, Tensor lse, Tensor gradOut,
+                                   Tensor gradQ, Tensor gradK, Tensor gradV) {
+        throw new UnsupportedOperationException("attentionBackward: this backend has no attention kernel");
+    }
 }

@@ -243,6 +243,152 @@ public final class F {
     }
 
     // =====================================================================================
+    // Attention
+
+    /**
+     * Score matrices per batch entry ({@code L * S}) from which {@link AttentionPath#AUTO} takes the
+     * blocked kernel: 2^20, a 4 MiB float32 matrix per head, a sequence of 1024 attending to itself.
+     * Below it the composed path is the faster one (its matmuls run on oneDNN); above it the score
+     * matrices would grow with the square of the length.
+     */
+    public static final long BLOCKED_ATTENTION_MIN_SCORES = 1L << 20;
+
+    /**
+     * {@code softmax(query key^T / sqrt(E)) value}: {@link #scaledDotProductAttention(Tensor, Tensor,
+     * Tensor, Tensor, double, boolean, Double, Generator, AttentionPath)} without mask, dropout or
+     * causal masking.
+     */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value) {
+        return scaledDotProductAttention(query, key, value, null, 0, false, null, null, AttentionPath.AUTO);
+    }
+
+    /** {@link #scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor, double, boolean, Double)} with scale 1/sqrt(E). */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor attnMask,
+                                                   double dropoutP, boolean isCausal) {
+        return scaledDotProductAttention(query, key, value, attnMask, dropoutP, isCausal, null, null, AttentionPath.AUTO);
+    }
+
+    /**
+     * PyTorch 2's {@code scaled_dot_product_attention}; see the full overload. Dropout draws from the
+     * calling thread's default generator; the path is chosen by {@link #attentionPath}.
+     */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor attnMask,
+                                                   double dropoutP, boolean isCausal, Double scale) {
+        return scaledDotProductAttention(query, key, value, attnMask, dropoutP, isCausal, scale, null,
+                AttentionPath.AUTO);
+    }
+
+    /**
+     * Scaled dot-product attention with PyTorch 2's semantics
+     * ({@code torch.nn.functional.scaled_dot_product_attention}):
+     * {@code dropout(softmax(query key^T * scale + bias), dropoutP) value}.
+     *
+     * @param query    {@code [..., L, E]}
+     * @param key      {@code [..., S, E]}
+     * @param value    {@code [..., S, Ev]}; the batch dims {@code ...} of all three (and of the mask)
+     *                 broadcast; the result is {@code [..., L, Ev]}
+     * @param attnMask null; or bool, broadcastable to {@code [..., L, S]}, true where a query may attend
+     *                 to a key (false gives the score -inf); or of the query's dtype, added to the scores.
+     *                 A row with no key to attend to comes out NaN, as in PyTorch
+     * @param dropoutP probability in [0, 1] of zeroing each attention weight (the rest scaled by
+     *                 1/(1-p)); applied whenever it is positive, as in PyTorch, so pass 0 in evaluation
+     * @param isCausal query i attends to keys {@code j <= i} (PyTorch's lower-triangular
+     *                 {@code ones(L, S).tril()}, aligned at the top left when L differs from S); not
+     *                 together with a mask
+     * @param scale    the factor of the scores, null for {@code 1/sqrt(E)}
+     * @param generator the dropout stream, null for the calling thread's default; both paths draw the
+     *                 same mask from the same generator state
+     * @param path     which computation; {@link AttentionPath#AUTO} follows {@link #attentionPath}
+     */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor attnMask,
+                                                   double dropoutP, boolean isCausal, Double scale,
+                                                   Generator generator, AttentionPath path) {
+        double s = scaleOf(query, scale);
+        AttentionPath chosen = path == AttentionPath.AUTO ? attentionPath(query, key, attnMask) : path;
+        if (chosen == AttentionPath.BLOCKED) {
+            if (!query.backend().supportsAttention(query.dtype())) {
+                throw new IllegalArgumentException("scaledDotProductAttention: the " + query.device()
+                        + " backend has no blocked attention kernel for " + query.dtype());
+            }
+            return Tensor.blockedAttention(query, key, value, attnMask, dropoutP, isCausal, s, generator);
+        }
+        if (value.dim() < 2) {
+            throw new IllegalArgumentException("scaledDotProductAttention: value must be [..., S, Ev], got shape "
+                    + Arrays.toString(value.shape()));
+        }
+        return attentionWeights(query, key, attnMask, dropoutP, isCausal, scale, generator).matmul(value);
+    }
+
+    /**
+     * Which path {@link AttentionPath#AUTO} takes, a fixed rule: {@link AttentionPath#BLOCKED} when
+     * the backend has the kernel for the query's dtype, a float mask does not require grad, and each
+     * score matrix holds at least {@link #BLOCKED_ATTENTION_MIN_SCORES} entries ({@code L * S}); else
+     * {@link AttentionPath#UNFUSED}.
+     */
+    public static AttentionPath attentionPath(Tensor query, Tensor key, Tensor attnMask) {
+        if (query.dim() < 2 || key.dim() < 2) {
+            return AttentionPath.UNFUSED;
+        }
+        long scores = (long) query.size(-2) * key.size(-2);
+        boolean ok = scores >= BLOCKED_ATTENTION_MIN_SCORES && query.backend().supportsAttention(query.dtype())
+                && (attnMask == null || !attnMask.requiresGrad());
+        return ok ? AttentionPath.BLOCKED : AttentionPath.UNFUSED;
+    }
+
+    /**
+     * The attention weights of the unfused path, {@code dropout(softmax(query key^T * scale + bias))}
+     * of shape {@code [..., L, S]}, with the arguments of {@link #scaledDotProductAttention(Tensor,
+     * Tensor, Tensor, Tensor, double, boolean, Double, Generator, AttentionPath)}; the attention output
+     * is these weights {@code @ value}. For layers that return the weights
+     * ({@code MultiheadAttention} with {@code needWeights}).
+     */
+    public static Tensor attentionWeights(Tensor query, Tensor key, Tensor attnMask, double dropoutP,
+                                          boolean isCausal, Double scale, Generator generator) {
+        String op = "scaledDotProductAttention";
+        if (query.dim() < 2 || key.dim() < 2 || key.size(-1) != query.size(-1)) {
+            throw new IllegalArgumentException(op + ": expected query [..., L, E] and key [..., S, E], got "
+                    + Arrays.toString(query.shape()) + " and " + Arrays.toString(key.shape()));
+        }
+        if (isCausal && attnMask != null) {
+            throw new IllegalArgumentException(op + ": pass either a mask or isCausal, not both");
+        }
+        if (!(dropoutP >= 0 && dropoutP <= 1)) {
+            throw new IllegalArgumentException(op + ": dropoutP must be in [0, 1], got " + dropoutP);
+        }
+        int l = query.size(-2);
+        int s = key.size(-2);
+        Tensor scores = query.matmul(key.transpose(-2, -1)).mul(scaleOf(query, scale));
+        if (isCausal) {
+            Tensor allowed = Tensor.arange(s).le(Tensor.arange(l).unsqueeze(1));
+            scores = scores.maskedFill(allowed.logicalNot(), Double.NEGATIVE_INFINITY);
+        } else if (attnMask != null) {
+            if (attnMask.dtype() == DType.BOOL) {
+                scores = scores.maskedFill(attnMask.logicalNot(), Double.NEGATIVE_INFINITY);
+            } else if (attnMask.dtype() == query.dtype()) {
+                scores = scores.add(attnMask);
+            } else {
+                throw new IllegalArgumentException(op + ": the mask must be bool (true = takes part) or the query's "
+                        + "dtype " + query.dtype() + " (added to the scores), got " + attnMask.dtype());
+            }
+        }
+        Tensor weights = scores.softmax(-1);
+        if (dropoutP > 0) {
+            weights = generator == null ? weights.dropout(dropoutP, true) : weights.dropout(dropoutP, true, generator);
+        }
+        return weights;
+    }
+
+    private static double scaleOf(Tensor query, Double scale) {
+        if (scale != null) {
+            return scale;
+        }
+        if (query.dim() < 1) {
+            throw new IllegalArgumentException("scaledDotProductAttention: query must be [..., L, E], got a scalar");
+        }
+        return 1 / Math.sqrt(query.size(-1));
+    }
+
+    // =====================================================================================
     // Regression losses: input and target of the same shape; NONE gives that shape, MEAN/SUM a scalar
 
     /** Mean squared error, {@code mean((input - target)^2)}. */

@@ -2252,6 +2252,27 @@ public final class Tensor implements AutoCloseable {
     }
 
     // =====================================================================================
+    // Attention (see Attention)
+
+    /**
+     * Scaled dot-product attention on the backend's blocked (online-softmax) kernel, which never holds
+     * the {@code [L, S]} score matrix: {@code query [..., L, E]}, {@code key [..., S, E]},
+     * {@code value [..., S, Ev]} (batch dims broadcast) give {@code [..., L, Ev]}. {@code mask} is null,
+     * bool (true = takes part) or of the query's dtype (added to the scores), broadcastable to
+     * {@code [..., L, S]}, and must not require grad; {@code isCausal} lets query i see keys
+     * {@code j <= i} (not together with a mask); the scores are {@code scale * q.k}; dropout with
+     * probability {@code dropoutP} draws from {@code generator} the same mask as
+     * {@code softmax(...).dropout(dropoutP, true, generator)} would. Differentiable once with respect to
+     * query, key and value. Callers check {@code query.backend().supportsAttention(query.dtype())};
+     * {@code org.vesalius.nn.F.scaledDotProductAttention} chooses between this and the composed path.
+     */
+    public static Tensor blockedAttention(Tensor query, Tensor key, Tensor value, Tensor mask, double dropoutP,
+                                          boolean isCausal, double scale, Generator generator) {
+        return Attention.blocked(query, key, value, mask, dropoutP, isCausal, scale,
+                generator == null ? Generator.defaultGenerator() : generator);
+    }
+
+    // =====================================================================================
     // Helpers for the op classes
 
     /**

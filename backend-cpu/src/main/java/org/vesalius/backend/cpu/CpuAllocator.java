@@ -151,6 +151,10 @@ final class CpuAllocator {
         return peakLive.get();
     }
 
+    void resetPeakLiveBytes() {
+        peakLive.set(live.get());
+    }
+
     void emptyCache() {
         ArrayDeque<NativeBlock> all = new ArrayDeque<>();
         synchronized (this) {

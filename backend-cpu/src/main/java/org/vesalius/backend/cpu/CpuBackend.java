@@ -82,6 +82,19 @@ public final class CpuBackend implements Backend {
         allocator.emptyCache();
     }
 
+    /**
+     * The most bytes held for live tensors at any time since the last {@link #resetPeakLiveBytes()}
+     * (or since the backend started): what a computation's peak memory was, for tests and measurements.
+     */
+    public long peakLiveBytes() {
+        return allocator.peakLiveBytes();
+    }
+
+    /** Starts a new peak at the bytes live now. */
+    public void resetPeakLiveBytes() {
+        allocator.resetPeakLiveBytes();
+    }
+
     @Override
     public int threads() {
         return Parallel.threads();
@@ -562,6 +575,33 @@ public final class CpuBackend implements Backend {
                     dWHh, dBIh, dBHh);
         } finally {
             fence(x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx, dWIh, dWHh, dBIh, dBHh);
+        }
+    }
+
+    @Override
+    public boolean supportsAttention(DType dtype) {
+        return CpuAttention.supports(dtype);
+    }
+
+    @Override
+    public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, double scale,
+                                 double dropoutP, long seed, long offset, Tensor out, Tensor lse) {
+        try {
+            CpuAttention.forward(q, k, v, mask, causal, scale, dropoutP, seed, offset, out, lse);
+        } finally {
+            fence(q, k, v, mask, out, lse);
+        }
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, double scale,
+                                  double dropoutP, long seed, long offset, Tensor out, Tensor lse, Tensor gradOut,
+                                  Tensor gradQ, Tensor gradK, Tensor gradV) {
+        try {
+            CpuAttention.backward(q, k, v, mask, causal, scale, dropoutP, seed, offset, out, lse, gradOut, gradQ, gradK,
+                    gradV);
+        } finally {
+            fence(q, k, v, mask, out, lse, gradOut, gradQ, gradK, gradV);
         }
     }
 }
