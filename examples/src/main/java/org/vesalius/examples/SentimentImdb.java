@@ -12,28 +12,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.vesalius.autograd.NoGrad;
-import org.vesalius.data.BucketBatchSampler;
-import org.vesalius.data.DataLoader;
-import org.vesalius.data.Dataset;
-import org.vesalius.nn.Dropout;
+import org.vesalius.examples.TextClassifiers.Encoded;
 import org.vesalius.nn.Embedding;
-import org.vesalius.nn.F;
-import org.vesalius.nn.Linear;
-import org.vesalius.nn.Module;
 import org.vesalius.optim.Adam;
-import org.vesalius.optim.GradClip;
-import org.vesalius.rnn.GRU;
-import org.vesalius.rnn.LSTM;
-import org.vesalius.rnn.PackedRNNResult;
-import org.vesalius.rnn.PackedSequence;
-import org.vesalius.rnn.RNNBase;
-import org.vesalius.rnn.RNNUtils;
 import org.vesalius.tensor.Generator;
-import org.vesalius.tensor.Scope;
 import org.vesalius.tensor.Tensor;
-import org.vesalius.text.PaddedBatch;
-import org.vesalius.text.Padding;
 import org.vesalius.text.Vocabulary;
 import org.vesalius.text.WordTokenizer;
 import org.vesalius.text.WordVectors;
@@ -81,58 +64,6 @@ public final class SentimentImdb {
         }
     }
 
-    /** Token ids and labels of one split. */
-    record Encoded(List<int[]> ids, int[] labels) implements Dataset<Integer> {
-        @Override
-        public int size() {
-            return labels.length;
-        }
-
-        @Override
-        public Integer get(int index) {
-            return index;
-        }
-
-        int[] lengths() {
-            return ids.stream().mapToInt(a -> a.length).toArray();
-        }
-    }
-
-    /** A batch: padded ids and lengths, and labels (int64 {@code [N]}). */
-    record Batch(PaddedBatch text, Tensor labels) implements AutoCloseable {
-        @Override
-        public void close() {
-            text.close();
-            labels.close();
-        }
-    }
-
-    /** Embedding, recurrent layer over the packed reviews, final states to two logits. */
-    static final class SentimentNet extends Module {
-        private final RNNBase rnn;
-        private final boolean lstm;
-
-        SentimentNet(Embedding embedding, String cell, int hidden, boolean bidirectional, double dropout, Generator g) {
-            int e = embedding.weight().size(1);
-            this.lstm = cell.equals("lstm");
-            registerModule("embedding", embedding);
-            registerModule("dropout", new Dropout(dropout));
-            this.rnn = registerModule("rnn", lstm ? new LSTM(e, hidden, 1, true, true, 0, bidirectional, 0, g)
-                    : new GRU(e, hidden, 1, true, true, 0, bidirectional, g));
-            registerModule("fc", new Linear(hidden * (bidirectional ? 2 : 1), 2, true, g));
-        }
-
-        /** Logits {@code [N, 2]} for padded ids {@code [N, L]} with their lengths. */
-        Tensor forward(PaddedBatch b) {
-            Tensor x = getSubmodule("dropout").forward(getSubmodule("embedding").forward(b.tokens()));
-            PackedSequence packed = RNNUtils.packPaddedSequence(x, b.lengths(), true, false);
-            PackedRNNResult r = lstm ? ((LSTM) rnn).forward(packed, null, null) : ((GRU) rnn).forward(packed, null);
-            Tensor h = r.h();
-            Tensor last = h.size(0) == 1 ? h.select(0, 0) : Tensor.cat(1, h.select(0, 0), h.select(0, 1));
-            return getSubmodule("fc").forward(getSubmodule("dropout").forward(last));
-        }
-    }
-
     /** Reads the reviews from {@code config.data()} and runs. */
     public static Result run(Config config, PrintStream out) throws IOException {
         return run(config, ImdbReviews.read(config.data()), out);
@@ -143,7 +74,7 @@ public final class SentimentImdb {
         long started = System.nanoTime();
         validate(c, reviews.texts().size());
         Tensor.manualSeed(c.seed());
-        int[] order = permutation(reviews.texts().size(), c.seed());
+        int[] order = TextClassifiers.permutation(reviews.texts().size(), c.seed());
         WordTokenizer tok = new WordTokenizer();
         List<List<String>> trainTokens = new ArrayList<>();
         List<List<String>> testTokens = new ArrayList<>();
@@ -185,36 +116,16 @@ public final class SentimentImdb {
         if (c.export() != null) {
             export(c.export(), train, test, embedding.weight());
         }
-        List<Double> losses = new ArrayList<>();
-        List<Double> seconds = new ArrayList<>();
+        TextClassifiers.Training training;
         double accuracy;
-        try (SentimentNet net = new SentimentNet(embedding, c.cell(), c.hidden(), c.bidirectional(), c.dropout(), g);
+        try (TextClassifiers.RecurrentClassifier net = new TextClassifiers.RecurrentClassifier(embedding, c.cell(), c.hidden(),
+                c.bidirectional(), c.dropout(), 2, g);
              Adam opt = new Adam(net.parameters(), c.learningRate())) {
-            DataLoader<Batch> trainLoader = loader(train, c.batchSize(), c.seed(), 50);
-            for (int epoch = 1; epoch <= c.epochs(); epoch++) {
-                long t0 = System.nanoTime();
-                net.train();
-                double sum = 0;
-                long count = 0;
-                for (Batch b : trainLoader) {
-                    try (Scope s = Scope.open(); b) {
-                        opt.zeroGrad();
-                        Tensor loss = F.crossEntropy(net.forward(b.text()), b.labels());
-                        loss.backward();
-                        GradClip.clipGradNorm(net.parameters(), 5.0);
-                        opt.step();
-                        sum += loss.item() * b.labels().size(0);
-                        count += b.labels().size(0);
-                    }
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                losses.add(sum / count);
-                seconds.add(secs);
-                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f, %.1f s%n", epoch, c.epochs(), sum / count, secs);
-            }
-            accuracy = evaluate(net, test, c.batchSize());
+            training = TextClassifiers.fit(net, opt, train, c.epochs(), c.batchSize(), c.seed(), out);
+            accuracy = TextClassifiers.accuracy(TextClassifiers.predict(net, test, c.batchSize()), test.labels());
         }
-        Result r = new Result(c, accuracy, bow, majority, losses, seconds, (System.nanoTime() - started) / 1e9, vocab.size());
+        Result r = new Result(c, accuracy, bow, majority, training.epochLosses(), training.epochSeconds(),
+                (System.nanoTime() - started) / 1e9, vocab.size());
         out.printf(Locale.ROOT, "test accuracy %.4f (bag-of-words logistic regression %.4f, majority class %.4f)%n",
                 accuracy, bow, majority);
         return r;
@@ -235,21 +146,6 @@ public final class SentimentImdb {
         }
     }
 
-    private static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        Generator g = new Generator(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = g.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
     private static Encoded encode(Vocabulary vocab, List<List<String>> tokens, int[] labels, int maxLength) {
         List<int[]> ids = new ArrayList<>(tokens.size());
         for (List<String> t : tokens) {
@@ -257,33 +153,6 @@ public final class SentimentImdb {
             ids.add(vocab.encode(cut));
         }
         return new Encoded(ids, labels);
-    }
-
-    private static DataLoader<Batch> loader(Encoded data, int batchSize, long seed, int poolBatches) {
-        return new DataLoader<>(data, batchSize, (List<Integer> idx) -> {
-            List<int[]> seqs = new ArrayList<>(idx.size());
-            long[] labels = new long[idx.size()];
-            for (int k = 0; k < idx.size(); k++) {
-                seqs.add(data.ids().get(idx.get(k)));
-                labels[k] = data.labels()[idx.get(k)];
-            }
-            // the loader takes the batch's tensors out of its scope (it finds them in records)
-            return new Batch(Padding.pad(seqs, 0), Tensor.of(labels, labels.length));
-        }).batchSampler(new BucketBatchSampler(data.lengths(), batchSize, poolBatches, false)).seed(seed);
-    }
-
-    private static double evaluate(SentimentNet net, Encoded test, int batchSize) {
-        net.eval();
-        long right = 0;
-        try (NoGrad ng = NoGrad.open()) {
-            for (Batch b : loader(test, batchSize, 0, Integer.MAX_VALUE / Math.max(batchSize, 1))) {
-                try (Scope s = Scope.open(); b) {
-                    Tensor pred = net.forward(b.text()).argmax(1, false);
-                    right += pred.eq(b.labels()).sum().item();
-                }
-            }
-        }
-        return (double) right / test.size();
     }
 
     private static double majority(int[] train, int[] test) {
@@ -298,58 +167,9 @@ public final class SentimentImdb {
      */
     private static double bagOfWords(Encoded train, Encoded test, Config c, PrintStream out) {
         int features = Math.min(BOW_FEATURES, c.vocabSize());
-        Generator g = new Generator(c.seed());
-        try (Linear lr = new Linear(features, 2, true, g); Adam opt = new Adam(lr.parameters(), 1e-3)) {
-            int n = train.size();
-            int[] order = permutation(n, c.seed() + 1);
-            for (int epoch = 0; epoch < 3; epoch++) {
-                for (int from = 0; from < n; from += 256) {
-                    int to = Math.min(from + 256, n);
-                    try (Scope s = Scope.open()) {
-                        opt.zeroGrad();
-                        Tensor loss = F.crossEntropy(lr.forward(bag(train, order, from, to, features)),
-                                labels(train, order, from, to));
-                        loss.backward();
-                        opt.step();
-                    }
-                }
-            }
-            long right = 0;
-            int[] all = permutation(test.size(), 0);
-            Arrays.sort(all);
-            try (NoGrad ng = NoGrad.open()) {
-                for (int from = 0; from < test.size(); from += 1024) {
-                    int to = Math.min(from + 1024, test.size());
-                    try (Scope s = Scope.open()) {
-                        right += lr.forward(bag(test, all, from, to, features)).argmax(1, false)
-                                .eq(labels(test, all, from, to)).sum().item();
-                    }
-                }
-            }
-            double acc = (double) right / test.size();
-            out.printf(Locale.ROOT, "bag-of-words logistic regression (%d words): test accuracy %.4f%n", features, acc);
-            return acc;
-        }
-    }
-
-    private static Tensor bag(Encoded d, int[] order, int from, int to, int features) {
-        float[] x = new float[(to - from) * features];
-        for (int k = from; k < to; k++) {
-            for (int id : d.ids().get(order[k])) {
-                if (id >= 2 && id < features + 2) {
-                    x[(k - from) * features + id - 2] = 1;
-                }
-            }
-        }
-        return Tensor.of(x, to - from, features);
-    }
-
-    private static Tensor labels(Encoded d, int[] order, int from, int to) {
-        long[] y = new long[to - from];
-        for (int k = from; k < to; k++) {
-            y[k - from] = d.labels()[order[k]];
-        }
-        return Tensor.of(y, y.length);
+        double acc = TextClassifiers.accuracy(TextClassifiers.bagOfWords(train, test, features, 2, 3, 1e-3, c.seed()), test.labels());
+        out.printf(Locale.ROOT, "bag-of-words logistic regression (%d words): test accuracy %.4f%n", features, acc);
+        return acc;
     }
 
     /**
