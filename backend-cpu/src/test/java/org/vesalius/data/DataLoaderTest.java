@@ -105,6 +105,34 @@ class DataLoaderTest {
     }
 
     @Test
+    void aListOfPlainSamplesIsADatasetForACustomCollate() {
+        record Word(String text, int label) {
+        }
+        List<Word> words = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            words.add(new Word("w" + i, i % 3));
+        }
+        Dataset<Word> data = Dataset.of(words);
+        assertEquals(11, data.size());
+        assertEquals(words.get(4), data.get(4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> data.get(11));
+        assertTrue(e.getMessage().contains("index 11") && e.getMessage().contains("size 11"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Dataset.of(null));
+
+        DataLoader<Tensor> loader = new DataLoader<>(data, 4, (List<Word> batch) -> Tensor.of(
+                batch.stream().mapToLong(w -> Long.parseLong(w.text().substring(1))).toArray(), batch.size()))
+                .shuffle(true).seed(3);
+        long[] seen = new long[0];
+        for (Tensor t : loader) {
+            try (t) {
+                long[] ids = t.toLongArray();
+                seen = java.util.stream.LongStream.concat(Arrays.stream(seen), Arrays.stream(ids)).toArray();
+            }
+        }
+        assertArrayEquals(Arrays.stream(loader.order(0)).asLongStream().toArray(), seen, "the seeded order, each sample once");
+    }
+
+    @Test
     void orderChangesBetweenEpochsAndSetEpochReproducesIt() {
         Numbers data = new Numbers(50, false);
         DataLoader<Tensor[]> loader = DataLoader.of(data, 10).shuffle(true).seed(7);

@@ -1,5 +1,6 @@
 package org.vesalius.data;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,30 @@ public interface Dataset<T> {
      * {@link IllegalArgumentException} naming the index and the size (see {@link #checkIndex}).
      */
     T get(int index);
+
+    /**
+     * The elements of {@code samples} as a dataset, like handing a Python list to PyTorch's
+     * {@code DataLoader}: e.g. records of token ids and a label, batched by a custom collate function.
+     * The list is read, not copied, so it must not change size while a loader reads it; its elements are
+     * handed out as they are, so a collate function must not close tensors they hold (for tensors, prefer
+     * {@link TensorDataset}).
+     */
+    static <T> Dataset<T> of(List<? extends T> samples) {
+        if (samples == null) {
+            throw new IllegalArgumentException("Dataset.of: samples is null");
+        }
+        return new Dataset<T>() {
+            @Override
+            public int size() {
+                return samples.size();
+            }
+
+            @Override
+            public T get(int index) {
+                return samples.get(checkIndex(index, samples.size()));
+            }
+        };
+    }
 
     /**
      * This dataset with {@code f} applied to each sample as it is read (lazily, on the thread that

@@ -31,6 +31,8 @@ import org.vesalius.tensor.Tensor;
  *     }
  * }
  * }</pre>
+ * With {@code import org.vesalius.nn.*}, import {@code org.vesalius.nn.Module} by name as well:
+ * {@code java.lang.Module} is imported on demand too, and the bare name would be ambiguous.
  *
  * <p><b>Ownership.</b> A module owns its parameters and buffers: registering a tensor takes it out of
  * any {@link Scope} (so a model built inside a scope survives it) and {@link #close()} frees them,

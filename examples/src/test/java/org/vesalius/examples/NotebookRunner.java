@@ -109,19 +109,40 @@ final class NotebookRunner implements AutoCloseable {
                             + head(source) + "\n  output so far:\n" + output(), e.exception());
                 }
                 if (e.status() == Snippet.Status.REJECTED) {
-                    String diags = shell.diagnostics(e.snippet())
-                            .map(d -> d.getMessage(null))
-                            .collect(Collectors.joining("; "));
-                    throw new AssertionError("cell " + cellNumber + ": does not compile: " + diags + "\n  in: " + head(source));
+                    throw new AssertionError("cell " + cellNumber + ": does not compile: " + diagnostics(e.snippet())
+                            + "\n  in: " + head(source));
                 }
             }
             remaining = info.remaining();
         }
     }
 
+    /**
+     * The value of {@code expression} evaluated after the cells run so far, as JShell prints it (a
+     * {@code double} as {@link Double#toString}), so a test can read what the notebook computed.
+     */
+    String value(String expression) {
+        for (SnippetEvent e : shell.eval(expression)) {
+            if (e.exception() != null) {
+                throw new AssertionError("'" + expression + "' threw " + describe(e.exception()), e.exception());
+            }
+            if (e.status() == Snippet.Status.REJECTED) {
+                throw new AssertionError("'" + expression + "' does not compile: " + diagnostics(e.snippet()));
+            }
+            if (e.value() != null) {
+                return e.value();
+            }
+        }
+        throw new AssertionError("'" + expression + "' has no value");
+    }
+
     /** What the notebook printed so far. */
     String output() {
         return output.toString(StandardCharsets.UTF_8);
+    }
+
+    private String diagnostics(Snippet snippet) {
+        return shell.diagnostics(snippet).map(d -> d.getMessage(null)).collect(Collectors.joining("; "));
     }
 
     private static String describe(Throwable t) {

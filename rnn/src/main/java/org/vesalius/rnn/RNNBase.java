@@ -156,6 +156,19 @@ public abstract class RNNBase extends Module {
     }
 
     /**
+     * A packed batch from zero initial states, like {@code rnn(packed)} in PyTorch: the packed output
+     * {@code [sum of lengths, D*out]} and the final states {@code h [numLayers*D, N, out]} (and LSTM's
+     * {@code c}) at each sequence's own end, in the batch's order. Declared here so that a model can hold
+     * an {@link RNN}, {@link LSTM} or {@link GRU} as an {@code RNNBase} and call any of them alike.
+     */
+    public PackedRNNResult forward(PackedSequence input) {
+        if (input == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": the packed input is null");
+        }
+        return run(input, null, null);
+    }
+
+    /**
      * Runs the recurrence on a padded batch (every sequence of length L) from the initial states
      * {@code h0} and (LSTM) {@code c0}; null states start at zero.
      */

@@ -123,6 +123,31 @@ class RNNBehaviourTest {
     }
 
     @Test
+    void packedForwardWithoutStatesIsTheSameForEveryLayerHeldAsRnnBase() {
+        Tensor x = Tensor.randn(DType.FLOAT32, org.vesalius.tensor.Device.CPU, new Generator(12), 3, 5, 2);
+        long[] lengths = {5, 2, 4};
+        RNNBase[] layers = {new LSTM(2, 3, 1, true, true, 0, true, 0, new Generator(13)),
+                new GRU(2, 3, 2, true, true, 0, false, new Generator(14)),
+                new RNN(2, 3, 1, "tanh", true, true, 0, true, new Generator(15))};
+        for (RNNBase layer : layers) {
+            PackedSequence p = RNNUtils.packPaddedSequence(x, lengths, true, false);
+            PackedRNNResult a = layer.forward(p);
+            PackedRNNResult b = layer instanceof LSTM l ? l.forward(p, null, null)
+                    : layer instanceof GRU g ? g.forward(p, null) : ((RNN) layer).forward(p, null);
+            String name = layer.getClass().getSimpleName();
+            assertArrayEquals(b.output().data().toFloatArray(), a.output().data().toFloatArray(), name);
+            assertArrayEquals(b.h().toFloatArray(), a.h().toFloatArray(), name);
+            assertArrayEquals(new int[] {layer.numLayers() * (layer.bidirectional() ? 2 : 1), 3, 3}, a.h().shape(), name);
+            if (layer instanceof LSTM) {
+                assertArrayEquals(b.c().toFloatArray(), a.c().toFloatArray(), name);
+            }
+        }
+        PackedSequence none = null;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layers[0].forward(none));
+        assertTrue(e.getMessage().contains("LSTM") && e.getMessage().contains("null"), e.getMessage());
+    }
+
+    @Test
     void gruAndRnnPassGradCheckWithStates() {
         GRU gru = new GRU(2, 3, 1, true, true, 0, true, new Generator(7));
         gru.to(DType.FLOAT64);
