@@ -1,6 +1,10 @@
 package org.vesalius.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -42,12 +46,13 @@ final class Soak {
                 long now = System.nanoTime();
                 int done = step % sampleEvery == 0 ? sampleEvery : step % sampleEvery;
                 Runtime rt = Runtime.getRuntime();
-                long[] sample = {rssBytes(), cpu.liveBytes(), cpu.cachedBytes(), rt.totalMemory() - rt.freeMemory()};
+                long[] sample = {rssBytes(), cpu.liveBytes(), cpu.cachedBytes(), rt.totalMemory() - rt.freeMemory(),
+                    heapAfterLastGc()};
                 System.out.println(String.format(Locale.ROOT,
                         "{\"peer\": \"vesalius\", \"workload\": \"%s\", \"step\": %d, \"rss_mb\": %.1f, "
                                 + "\"native_live_mb\": %.2f, \"native_cached_mb\": %.2f, \"heap_used_mb\": %.1f, "
-                                + "\"ms_per_step\": %.2f, \"threads\": %d}",
-                        name, step, mb(sample[0]), mb(sample[1]), mb(sample[2]), mb(sample[3]),
+                                + "\"heap_after_gc_mb\": %.1f, \"ms_per_step\": %.2f, \"threads\": %d}",
+                        name, step, mb(sample[0]), mb(sample[1]), mb(sample[2]), mb(sample[3]), mb(sample[4]),
                         (now - t0) / 1e6 / done, threads));
                 t0 = now;
                 if (first == null) {
@@ -58,10 +63,25 @@ final class Soak {
         }
         System.out.println(String.format(Locale.ROOT,
                 "{\"peer\": \"vesalius\", \"workload\": \"%s\", \"soak_steps\": %d, \"rss_growth_mb\": %.1f, "
-                        + "\"native_live_growth_mb\": %.2f, \"native_cached_growth_mb\": %.2f, \"rss_first_mb\": %.1f, "
-                        + "\"rss_last_mb\": %.1f}",
-                name, steps, mb(last[0] - first[0]), mb(last[1] - first[1]), mb(last[2] - first[2]), mb(first[0]),
-                mb(last[0])));
+                        + "\"native_live_growth_mb\": %.2f, \"native_cached_growth_mb\": %.2f, "
+                        + "\"heap_after_gc_growth_mb\": %.1f, \"rss_first_mb\": %.1f, \"rss_last_mb\": %.1f}",
+                name, steps, mb(last[0] - first[0]), mb(last[1] - first[1]), mb(last[2] - first[2]),
+                mb(last[4] - first[4]), mb(first[0]), mb(last[0])));
+    }
+
+    /**
+     * The Java heap in use right after the most recent collection (summed over the heap's pools): the
+     * live objects, without the garbage that {@code heap_used_mb} includes until the next GC.
+     */
+    static long heapAfterLastGc() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            if (u != null) {
+                used += u.getUsed();
+            }
+        }
+        return used;
     }
 
     private static double mb(long bytes) {
