@@ -31,7 +31,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_lbr_gru_forward_primitive_desc_
 import static org.bytedeco.dnnl.global.dnnl.dnnl_lstm_backward_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_lstm_forward_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_exec_arg_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
@@ -408,7 +407,7 @@ public final class DnnlRnn {
             dnnl_memory_desc d = to.desc(dnnl_f32);
             DnnlPrimitive p;
             try {
-                p = reorder(s, d);
+                p = ReorderedPrimitive.reorder(s, d);
             } catch (RuntimeException e) {
                 MemoryDescs.destroy(s, d);
                 throw e;
@@ -421,20 +420,8 @@ public final class DnnlRnn {
 
     /** One uncached reorder between two layouts (a packed one, which has no strides to key a cache on). */
     private static void reorderOnce(dnnl_memory_desc from, long fromAddress, dnnl_memory_desc to, long toAddress) {
-        try (DnnlPrimitive p = reorder(from, to)) {
+        try (DnnlPrimitive p = ReorderedPrimitive.reorder(from, to)) {
             Execution.of(p).arg(DNNL_ARG_FROM, from, fromAddress).arg(DNNL_ARG_TO, to, toAddress).run();
-        }
-    }
-
-    private static DnnlPrimitive reorder(dnnl_memory_desc from, dnnl_memory_desc to) {
-        dnnl_primitive_attr attr = DnnlPrimitive.newAttr();
-        try {
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, Dnnl.engine(), to, Dnnl.engine(), attr),
-                    "dnnl_reorder_primitive_desc_create (rnn weights)");
-            return DnnlPrimitive.create(pd, "reorder");
-        } finally {
-            DnnlPrimitive.destroyAttr(attr);
         }
     }
 
