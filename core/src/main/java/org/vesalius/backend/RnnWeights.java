@@ -2,7 +2,7 @@ package org.vesalius.backend;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.vesalius.tensor.Tensor;
 
 /**
@@ -180,27 +180,34 @@ public final class RnnWeights implements AutoCloseable {
 
     /**
      * For backends: the prepared form of the parameters' current values, as {@code type}: the one made
-     * before when no parameter was written since and it is of this type, else a new one from {@code make}.
+     * before when no parameter was written since and it is of this type, else the one {@code make}
+     * returns. {@code make} gets the previous form when no kernel holds it, to refill in place (so a
+     * training loop reuses its buffers from step to step instead of allocating new ones), else null.
      * Close the lease when the kernel is done with it.
      */
-    public <P extends Prepared> Lease<P> acquire(Class<P> type, Function<RnnWeights, P> make) {
-        Prepared p;
+    public <P extends Prepared> Lease<P> acquire(Class<P> type, BiFunction<RnnWeights, P, P> make) {
         synchronized (this) {
             long[] now = versions();
-            if (prepared != null && type.isInstance(prepared) && Arrays.equals(now, preparedVersions)) {
+            boolean mine = prepared != null && type.isInstance(prepared);
+            if (mine && Arrays.equals(now, preparedVersions)) {
                 prepared.retain();
                 return new Lease<>(type.cast(prepared));
             }
-            p = make.apply(this);
-            if (prepared != null) {
-                prepared.release();
+            // under this lock no lease can be taken, so a count of 1 (ours) means no kernel reads it
+            P recyclable = mine && prepared.refs.get() == 1 ? type.cast(prepared) : null;
+            preparedVersions = null;
+            P p = make.apply(this, recyclable);
+            if (p != prepared) {
+                if (prepared != null) {
+                    prepared.release();
+                }
+                prepared = p;
             }
-            prepared = p;
             preparedVersions = now;
             preparations++;
             p.retain();
+            return new Lease<>(p);
         }
-        return new Lease<>(type.cast(p));
     }
 
     /** Frees the backend's copy (once no kernel holds it); the next call prepares a new one. */

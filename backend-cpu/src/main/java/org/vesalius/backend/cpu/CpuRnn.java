@@ -50,10 +50,11 @@ final class CpuRnn {
         }
     }
 
-    /** One weight matrix in one of oneDNN's layouts. */
+    /** One weight matrix in one of oneDNN's layouts; stale after the parameters changed, until packed again. */
     private static final class Layout {
         final dnnl_memory_desc md;
         final NativeBlock block;
+        boolean current = true;
 
         Layout(dnnl_memory_desc md, NativeBlock block) {
             this.md = md;
@@ -77,13 +78,16 @@ final class CpuRnn {
         }
     }
 
-    /** A layer's weights in oneDNN's layouts and its combined bias, for one version of its parameters. */
+    /**
+     * A layer's weights in oneDNN's layouts and its combined bias, as of the parameter versions it was last
+     * filled from; refilled in place on the next update when no call holds it, so steady training allocates nothing.
+     */
     static final class Prepared extends RnnWeights.Prepared {
         private final RnnWeights w;
         private final DnnlRnn.Cell cell;
         private final Blocks owned = new Blocks();
         private final Runnable cleanup;
-        private final long bias;
+        private final NativeBlock biasBlock;
         private final List<Layout> layer = new ArrayList<>();
         private final List<Layout> iter = new ArrayList<>();
 
@@ -91,6 +95,23 @@ final class CpuRnn {
             this.w = w;
             this.cell = cell(w.mode());
             this.cleanup = CLEANER.register(this, owned)::clean;
+            this.biasBlock = allocate(4L * w.directions() * cell.biasGates() * w.hiddenSize());
+            fillBias();
+        }
+
+        /** Takes the parameters' new values: the bias now, each weight layout when a call next asks for it. */
+        synchronized Prepared refresh() {
+            fillBias();
+            for (Layout l : layer) {
+                l.current = false;
+            }
+            for (Layout l : iter) {
+                l.current = false;
+            }
+            return this;
+        }
+
+        private void fillBias() {
             int d = w.directions();
             int h = w.hiddenSize();
             int rows = cell.biasGates();
@@ -115,9 +136,7 @@ final class CpuRnn {
                     }
                 }
             }
-            NativeBlock block = allocate(4L * b.length);
-            block.floats().put(0, b);
-            this.bias = block.address;
+            biasBlock.floats().put(0, b);
         }
 
         private NativeBlock allocate(long bytes) {
@@ -133,6 +152,10 @@ final class CpuRnn {
             List<Layout> layouts = recurrent ? iter : layer;
             for (Layout l : layouts) {
                 if (MemoryDescs.equal(l.md, md)) {
+                    if (!l.current) {
+                        DnnlRnn.pack(cell, md, l.block.address, matrices(recurrent), scratch);
+                        l.current = true;
+                    }
                     return l.block.address;
                 }
             }
@@ -181,7 +204,7 @@ final class CpuRnn {
         }
 
         long bias() {
-            return bias;
+            return biasBlock.address;
         }
 
         @Override
@@ -190,8 +213,9 @@ final class CpuRnn {
         }
     }
 
-    private static Prepared prepare(RnnWeights w) {
-        return new Prepared(w);
+    /** New weights for {@code w}, or the previous ones refilled when no call holds them. */
+    private static Prepared prepare(RnnWeights w, Prepared previous) {
+        return previous != null ? previous.refresh() : new Prepared(w);
     }
 
     /** The weights as one call hands them to oneDNN: layouts from the prepared weights, scratch from the call's scope. */
