@@ -27,9 +27,10 @@ import org.vesalius.tensor.Tensor;
  * <p>{@code --soak STEPS [--sample-every K]} runs each named workload for {@code STEPS} steps after
  * its warm-up instead of timing it, and prints a JSON line every {@code K} steps (default 500) with the
  * process's resident set ({@code VmRSS} from {@code /proc/self/status}), the backend's live and cached
- * native bytes, the JVM heap in use and after the last collection, and the mean step time since the
- * last sample; then a summary line with the growth of each from the first sample to the last. Flat
- * memory over 10,000 steps is one of the benchmark plan's targets (W4: {@code lstm-train --soak 10000}).
+ * native bytes, the JVM heap in use, left after the last collection and committed, and the mean step
+ * time since the last sample; then a summary line with the growth of each from the first sample to the
+ * last. Flat memory over 10,000 steps is one of the benchmark plan's targets (W4:
+ * {@code lstm-train --soak 10000}).
  */
 public final class Bench {
     private Bench() {

@@ -47,13 +47,14 @@ final class Soak {
                 int done = step % sampleEvery == 0 ? sampleEvery : step % sampleEvery;
                 Runtime rt = Runtime.getRuntime();
                 long[] sample = {rssBytes(), cpu.liveBytes(), cpu.cachedBytes(), rt.totalMemory() - rt.freeMemory(),
-                    heapAfterLastGc()};
+                    heapAfterLastGc(), rt.totalMemory()};
                 System.out.println(String.format(Locale.ROOT,
                         "{\"peer\": \"vesalius\", \"workload\": \"%s\", \"step\": %d, \"rss_mb\": %.1f, "
                                 + "\"native_live_mb\": %.2f, \"native_cached_mb\": %.2f, \"heap_used_mb\": %.1f, "
-                                + "\"heap_after_gc_mb\": %.1f, \"ms_per_step\": %.2f, \"threads\": %d}",
+                                + "\"heap_after_gc_mb\": %.1f, \"heap_committed_mb\": %.1f, \"ms_per_step\": %.2f, "
+                                + "\"threads\": %d}",
                         name, step, mb(sample[0]), mb(sample[1]), mb(sample[2]), mb(sample[3]), mb(sample[4]),
-                        (now - t0) / 1e6 / done, threads));
+                        mb(sample[5]), (now - t0) / 1e6 / done, threads));
                 t0 = now;
                 if (first == null) {
                     first = sample;
