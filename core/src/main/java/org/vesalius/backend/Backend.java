@@ -364,11 +364,11 @@ public interface Backend {
      * The weights are PyTorch's per direction, in PyTorch's gate order; a backend may keep its own
      * layout of them in {@code w} between calls ({@link RnnWeights#acquire}).
      *
-     * @param x   input {@code [T, N, I]}, read only (may be strided: time-major, or a transposed batch-major tensor)
+     * @param x   input {@code [T, N, I]}, read only (may be strided)
      * @param hx  initial hidden states {@code [D, N, H]}
      * @param cx  initial cell states {@code [D, N, H]} (LSTM), else null
      * @param w   the layer's parameters; its mode is the recurrence
-     * @param y   output {@code [T, N, D*H]} (directions concatenated), written (may be strided as {@code x} may)
+     * @param y   output {@code [T, N, D*H]} (directions concatenated), written
      * @param hy  final hidden states {@code [D, N, H]}, written; {@code cy} final cell states (LSTM) or null
      * @param training keep what {@link #rnnBackward} needs
      * @return the workspace for {@link #rnnBackward} when training (an opaque tensor), else null

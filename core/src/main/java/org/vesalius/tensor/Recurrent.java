@@ -11,10 +11,9 @@ import org.vesalius.backend.RnnWeights;
  *
  * <p>The op has three outputs (sequence, final h, final c) while an autograd node has one, so the
  * kernel writes them into one flat buffer that the node owns, and the outputs are views of it: their
- * gradients meet in the flat gradient, which the backward splits again. The sequence is stored in the
- * input's order: a batch-major input (a batch-first tensor transposed to time-major) gets a
- * batch-major output, so neither the kernel nor a batch-first caller transposes anything, and the
- * output's gradient arrives in the layout the kernel reads.
+ * gradients meet in the flat gradient, which the backward splits again. The sequence is stored
+ * time-major whatever the input's layout: oneDNN's training kernels ran about 25% slower on batch-major
+ * sequences than on time-major ones plus the two transposes (ADR 0011).
  */
 final class Recurrent {
     private Recurrent() {
@@ -29,7 +28,6 @@ final class Recurrent {
         int d = hx.shape[0];
         int h = hx.shape[2];
         boolean lstm = mode == RnnMode.LSTM;
-        boolean batchMajor = batchMajor(x);
         long ySize = (long) steps * n * d * h;
         long sSize = (long) d * n * h;
         long total = ySize + sSize * (lstm ? 2 : 1);
@@ -37,7 +35,7 @@ final class Recurrent {
             throw new IllegalArgumentException(op + ": the outputs would hold " + total + " elements, more than 2^31-1");
         }
         Tensor flat = Creation.empty(x.dtype, x.device(), (int) total);
-        Tensor[] raw = split(flat, steps, n, d, h, lstm, batchMajor);
+        Tensor[] raw = split(flat, steps, n, d, h, lstm);
         Tensor[] params = w.tensors();
         boolean training = GradMode.isEnabled()
                 && (x.requiresGrad() || hx.requiresGrad() || (cx != null && cx.requiresGrad()) || anyRequiresGrad(params));
@@ -59,10 +57,9 @@ final class Recurrent {
                 throw new IllegalStateException(op + ": the fused recurrent kernel has no second derivative; "
                         + "turn the layer's fused kernels off (RNNBase.fused(false)) to differentiate it twice");
             }
-            Tensor[] out = split(flat, steps, n, d, h, lstm, batchMajor);
-            Tensor[] dOut = split(g.contiguous(), steps, n, d, h, lstm, batchMajor);
-            Tensor dx = batchMajor ? Creation.empty(x.dtype, x.device(), n, steps, x.shape[2]).transpose(0, 1)
-                    : Creation.empty(x.dtype, x.device(), x.shape);
+            Tensor[] out = split(flat, steps, n, d, h, lstm);
+            Tensor[] dOut = split(g.contiguous(), steps, n, d, h, lstm);
+            Tensor dx = Creation.empty(x.dtype, x.device(), x.shape);
             Tensor dhx = Creation.empty(hx.dtype, hx.device(), hx.shape);
             Tensor dcx = lstm ? Creation.empty(cx.dtype, cx.device(), cx.shape) : null;
             Tensor[] dW = new Tensor[params.length];
@@ -80,7 +77,7 @@ final class Recurrent {
             System.arraycopy(dW, 0, grads, 3, dW.length);
             return grads;
         }, inputs);
-        return split(flat, steps, n, d, h, lstm, batchMajor);
+        return split(flat, steps, n, d, h, lstm);
     }
 
     private static boolean anyRequiresGrad(Tensor[] ts) {
@@ -92,20 +89,11 @@ final class Recurrent {
         return false;
     }
 
-    /** Whether {@code x [T, N, I]} is laid out batch by batch ({@code [N, T, I]} transposed), as batch-first input is. */
-    private static boolean batchMajor(Tensor x) {
-        return x.shape[0] > 1 && x.shape[1] > 1 && x.strides[1] > x.strides[0];
-    }
-
-    /**
-     * y {@code [T, N, D*H]} (stored batch-major when {@code batchMajor}), h {@code [D, N, H]} and (LSTM)
-     * c as views of the flat buffer.
-     */
-    private static Tensor[] split(Tensor flat, int steps, int n, int d, int h, boolean lstm, boolean batchMajor) {
+    /** y {@code [T, N, D*H]}, h {@code [D, N, H]} and (LSTM) c as views of the flat buffer. */
+    private static Tensor[] split(Tensor flat, int steps, int n, int d, int h, boolean lstm) {
         int ySize = steps * n * d * h;
         int sSize = d * n * h;
-        Tensor yRegion = flat.narrow(0, 0, ySize);
-        Tensor y = batchMajor ? yRegion.view(n, steps, d * h).transpose(0, 1) : yRegion.view(steps, n, d * h);
+        Tensor y = flat.narrow(0, 0, ySize).view(steps, n, d * h);
         Tensor hy = flat.narrow(0, ySize, sSize).view(d, n, h);
         Tensor cy = lstm ? flat.narrow(0, ySize + sSize, sSize).view(d, n, h) : null;
         return new Tensor[] {y, hy, cy};

@@ -2239,12 +2239,10 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * One recurrent layer over whole sequences on the backend's fused kernel, both directions when
-     * the weights have two: {@code x [T, N, I]} (time-major; a batch-first input transposed, as
-     * {@code input.transpose(0, 1)}, runs without a copy), {@code hx} (and for an LSTM {@code cx})
+     * the weights have two: {@code x [T, N, I]} (any strides), {@code hx} (and for an LSTM {@code cx})
      * {@code [D, N, H]}, PyTorch's weights per direction in {@code w}, which also keeps the
      * backend's layout of them from call to call until a parameter is written. Returns
-     * {@code {output [T, N, D*H], h [D, N, H], c [D, N, H] or null}} (the output laid out batch-major
-     * when {@code x} is), differentiable once. Callers check
+     * {@code {output [T, N, D*H], h [D, N, H], c [D, N, H] or null}}, differentiable once. Callers check
      * {@code x.backend().supportsRnn(mode, x.dtype())} first; {@code org.vesalius.rnn}'s layers do,
      * and compose tensor ops where it is not.
      */

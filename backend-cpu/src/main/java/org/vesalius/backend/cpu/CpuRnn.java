@@ -26,8 +26,8 @@ import org.vesalius.tensor.Tensor;
  * the way; its bias is oneDNN's four rows {@code [b_iz + b_hz, b_ir + b_hr, b_in, b_hn]}, LSTM's and
  * RNN's the sum of the two. Backward undoes both on the gradients.
  *
- * <p>The sequences go to oneDNN in place in the caller's layout (time- or batch-major), the states as
- * {@code [1, D, N, H]} views.
+ * <p>The sequences and states go to oneDNN as strided views; what is not in the primitive's layout
+ * (time-major {@code tnc}, {@code ldnc} states: a batch-first input) is reordered on the way.
  */
 final class CpuRnn {
     /** Layouts kept per weight matrix; more (inference over many batch sizes) are packed per call instead. */
@@ -264,21 +264,15 @@ final class CpuRnn {
         return StridedView.of(CpuDnnl.address(t), t.shape(), t.strides());
     }
 
-    /** oneDNN reads a sequence with any strides but a contiguous last dim. */
-    private static Tensor sequence(Tensor t) {
-        return t.size(2) == 1 || t.strides()[2] == 1 ? t : t.contiguous();
-    }
-
     private static DnnlRnn.Layer layer(RnnWeights w, Tensor x, Tensor hx, Tensor cx, Tensor y, Tensor hy, Tensor cy) {
         return new DnnlRnn.Layer(cell(w.mode()), w.directions(), w.inputSize(), w.hiddenSize(), plain(x), state(hx),
                 state(cx), plain(y), state(hy), state(cy));
     }
 
     static Tensor forward(Tensor x, Tensor hx, Tensor cx, RnnWeights w, Tensor y, Tensor hy, Tensor cy, boolean training) {
-        checkOutput(y);
         try (NoGrad ng = NoGrad.open(); Scope s = Scope.open();
              RnnWeights.Lease<Prepared> p = w.acquire(Prepared.class, CpuRnn::prepare)) {
-            DnnlRnn.Layer l = layer(w, sequence(x), hx, cx, y, hy, cy);
+            DnnlRnn.Layer l = layer(w, x, hx, cx, y, hy, cy);
             Tensor workspace = null;
             if (training) {
                 long bytes = DnnlRnn.workspaceBytes(l);
@@ -294,13 +288,6 @@ final class CpuRnn {
         }
     }
 
-    private static void checkOutput(Tensor y) {
-        if (y.strides()[2] != 1) {
-            throw new IllegalArgumentException("rnnForward: the output's last dim must be contiguous, got strides "
-                    + java.util.Arrays.toString(y.strides()));
-        }
-    }
-
     static void backward(Tensor x, Tensor hx, Tensor cx, RnnWeights w, Tensor y, Tensor hy, Tensor cy, Tensor workspace,
                          Tensor dy, Tensor dhy, Tensor dcy, Tensor dx, Tensor dhx, Tensor dcx, Tensor[] dWIh,
                          Tensor[] dWHh, Tensor[] dBIh, Tensor[] dBHh) {
@@ -309,7 +296,6 @@ final class CpuRnn {
         DnnlRnn.Cell cell = cell(w.mode());
         try (NoGrad ng = NoGrad.open(); Scope s = Scope.open();
              RnnWeights.Lease<Prepared> p = w.acquire(Prepared.class, CpuRnn::prepare)) {
-            Tensor gDx = dx.strides()[2] == 1 ? dx : Tensor.empty(DType.FLOAT32, dx.shape());
             Tensor gBias = Tensor.empty(DType.FLOAT32, 1, d, cell.biasGates(), h);
             StridedView[] dWl = new StridedView[d];
             StridedView[] dWi = new StridedView[d];
@@ -317,13 +303,10 @@ final class CpuRnn {
                 dWl[k] = plain(dWIh[k]);
                 dWi[k] = plain(dWHh[k]);
             }
-            DnnlRnn.Grads g = new DnnlRnn.Grads(plain(gDx), state(dhx), state(dcx), plain(sequence(dy)), state(dhy),
+            DnnlRnn.Grads g = new DnnlRnn.Grads(plain(dx), state(dhx), state(dcx), plain(dy), state(dhy),
                     state(dcy), dWl, dWi, CpuDnnl.address(gBias));
-            DnnlRnn.backward(layer(w, sequence(x), hx, cx, y, hy, cy), weights(p.get(), scratch()),
+            DnnlRnn.backward(layer(w, x, hx, cx, y, hy, cy), weights(p.get(), scratch()),
                     CpuDnnl.address(workspace), g, scratch());
-            if (gDx != dx) {
-                dx.copy_(gDx);
-            }
             if (dBIh != null) {
                 for (int k = 0; k < d; k++) {
                     Tensor rows = gBias.select(0, 0).select(0, k);

@@ -49,9 +49,10 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * oneDNN's RNN primitives for one float32 layer (both directions concatenated when bidirectional):
  * vanilla RNN (tanh, relu), LSTM, and LBR-GRU (PyTorch's GRU).
  *
- * <p>Layouts: the input and output sequences are passed in the caller's layout (time-major, or
- * batch-major for batch-first tensors: oneDNN reads any strides there, so nothing is transposed);
- * the states in oneDNN's {@code ldnc}; the weights and biases in whatever layout the primitive picks
+ * <p>Layouts: the sequences in oneDNN's time-major {@code tnc} and the states in its {@code ldnc} (the
+ * caller's strided views are reordered where they differ: oneDNN reads batch-major sequences too, but
+ * its training kernels ran about 25% slower on them than on {@code tnc} plus the reorders); the
+ * weights and biases in whatever layout the primitive picks
  * ({@code format_tag::any}: ldigo with padded rows forward, ldgoi backward, packed for inference).
  * The caller keeps the weights in those layouts between calls ({@link Weights}), made from
  * PyTorch's matrices by {@link #pack}; the weight gradients come back through {@link #unpack}.
@@ -90,10 +91,7 @@ public final class DnnlRnn {
      */
     private static final int[] GRU_ORDER = {1, 0, 2};
 
-    /**
-     * The data of one call. Views: x {@code [T, N, I]} and y {@code [T, N, D*H]} with the last dim
-     * contiguous (any other strides), states {@code [1, D, N, H]}.
-     */
+    /** The data of one call. Views (any strides): x {@code [T, N, I]}, y {@code [T, N, D*H]}, states {@code [1, D, N, H]}. */
     public static final class Layer {
         final Cell cell;
         final int directions;
@@ -307,7 +305,7 @@ public final class DnnlRnn {
         dnnl_primitive_desc hint = forwardDesc(l, dnnl_forward_training);
         dnnl_primitive_desc pd;
         try {
-            pd = backwardDesc(l, g, hint);
+            pd = backwardDesc(l, hint);
         } finally {
             dnnl_primitive_desc_destroy(hint);
         }
@@ -427,10 +425,7 @@ public final class DnnlRnn {
 
     // ------------------------------------------------------------------ primitive descriptors
 
-    /**
-     * Descriptors in the order the create functions take them: the sequences in the caller's layouts,
-     * states, weights and bias left to the primitive.
-     */
+    /** Descriptors with every layout left to the primitive, in the order the create functions take them. */
     private static final class Descs implements AutoCloseable {
         final dnnl_memory_desc x;
         final dnnl_memory_desc hx;
@@ -442,14 +437,14 @@ public final class DnnlRnn {
         final dnnl_memory_desc hy;
         final dnnl_memory_desc cy;
 
-        Descs(Layer l, StridedView xView, StridedView yView) {
-            x = xView.desc(dnnl_f32);
+        Descs(Layer l) {
+            x = any(l.x.dims());
             hx = any(l.hx.dims());
             cx = l.lstm() ? any(l.cx.dims()) : null;
             wl = any(l.weightsDims(false));
             wi = any(l.weightsDims(true));
             b = any(l.biasDims());
-            y = yView.desc(dnnl_f32);
+            y = any(l.y.dims());
             hy = any(l.hy.dims());
             cy = l.lstm() ? any(l.cy.dims()) : null;
         }
@@ -471,7 +466,7 @@ public final class DnnlRnn {
     private static dnnl_primitive_desc forwardDesc(Layer l, int prop) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         dnnl_primitive_attr attr = DnnlPrimitive.newAttr();
-        try (Descs d = new Descs(l, l.x, l.y)) {
+        try (Descs d = new Descs(l)) {
             int status;
             switch (l.cell) {
                 case LSTM:
@@ -493,11 +488,11 @@ public final class DnnlRnn {
         }
     }
 
-    private static dnnl_primitive_desc backwardDesc(Layer l, Grads gr, dnnl_primitive_desc hint) {
+    private static dnnl_primitive_desc backwardDesc(Layer l, dnnl_primitive_desc hint) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         dnnl_primitive_attr attr = DnnlPrimitive.newAttr();
         int flags = dnnl_rnn_flags_diff_weights_overwrite;
-        try (Descs d = new Descs(l, l.x, l.y); Descs g = new Descs(l, gr.dx, gr.dy)) {
+        try (Descs d = new Descs(l); Descs g = new Descs(l)) {
             int status;
             switch (l.cell) {
                 case LSTM:
