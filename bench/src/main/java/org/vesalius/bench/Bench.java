@@ -23,6 +23,14 @@ import org.vesalius.tensor.Tensor;
  * {@code unet-infer}: 3/10). {@code --warmup} and
  * {@code --iters} override both. {@code --trace} also prints every step's time (warm-up included) to
  * standard error, in order, to show how the JIT warms up.
+ *
+ * <p>{@code --soak STEPS [--sample-every K]} runs each named workload for {@code STEPS} steps after
+ * its warm-up instead of timing it, and prints a JSON line every {@code K} steps (default 500) with the
+ * process's resident set ({@code VmRSS} from {@code /proc/self/status}), the backend's live and cached
+ * native bytes, the JVM heap in use, left after the last collection and committed, and the mean step
+ * time since the last sample; then a summary line with the growth of each from the first sample to the
+ * last. Flat memory over 10,000 steps is one of the benchmark plan's targets (W4:
+ * {@code lstm-train --soak 10000}).
  */
 public final class Bench {
     private Bench() {
@@ -92,12 +100,16 @@ public final class Bench {
         Integer warmupArg = null;
         Integer itersArg = null;
         boolean trace = false;
+        int soak = 0;
+        int sampleEvery = 500;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads": threads = Integer.parseInt(args[++i]); break;
                 case "--warmup": warmupArg = Integer.parseInt(args[++i]); break;
                 case "--iters": itersArg = Integer.parseInt(args[++i]); break;
                 case "--trace": trace = true; break;
+                case "--soak": soak = Integer.parseInt(args[++i]); break;
+                case "--sample-every": sampleEvery = Integer.parseInt(args[++i]); break;
                 case "--list":
                     workloads().keySet().forEach(System.out::println);
                     return;
@@ -118,6 +130,10 @@ public final class Bench {
             }
             int warmup = warmupArg != null ? warmupArg : w.warmup > 0 ? w.warmup : 5;
             int iters = itersArg != null ? itersArg : w.iters > 0 ? w.iters : 30;
+            if (soak > 0) {
+                Soak.run(name, w, warmup, soak, sampleEvery, threads);
+                continue;
+            }
             double[] ms = time(w, warmup, iters, trace);
             System.out.println(String.format(Locale.ROOT,
                     "{\"peer\": \"vesalius\", \"workload\": \"%s\", \"median_ms\": %.6f, \"min_ms\": %.6f, \"iters\": %d, \"threads\": %d}",

@@ -360,21 +360,21 @@ public interface Backend {
     }
 
     /**
-     * One recurrent layer over whole sequences, both directions when {@code hx.size(0) == 2}.
-     * Weights are PyTorch's, stacked per direction (forward first), in PyTorch's gate order.
+     * One recurrent layer over whole sequences, both directions when {@code w.directions() == 2}.
+     * The weights are PyTorch's per direction, in PyTorch's gate order; a backend may keep its own
+     * layout of them in {@code w} between calls ({@link RnnWeights#acquire}).
      *
      * @param x   input {@code [T, N, I]}, read only (may be strided)
      * @param hx  initial hidden states {@code [D, N, H]}
      * @param cx  initial cell states {@code [D, N, H]} (LSTM), else null
-     * @param wIh {@code [D, G*H, I]}; {@code wHh} {@code [D, G*H, H]}; {@code bIh}, {@code bHh}
-     *            {@code [D, G*H]} or both null for a layer without bias
+     * @param w   the layer's parameters; its mode is the recurrence
      * @param y   output {@code [T, N, D*H]} (directions concatenated), written
      * @param hy  final hidden states {@code [D, N, H]}, written; {@code cy} final cell states (LSTM) or null
      * @param training keep what {@link #rnnBackward} needs
      * @return the workspace for {@link #rnnBackward} when training (an opaque tensor), else null
      */
-    default Tensor rnnForward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
-                              Tensor bHh, Tensor y, Tensor hy, Tensor cy, boolean training) {
+    default Tensor rnnForward(Tensor x, Tensor hx, Tensor cx, RnnWeights w, Tensor y, Tensor hy, Tensor cy,
+                              boolean training) {
         throw new UnsupportedOperationException("rnnForward: this backend has no recurrent kernels");
     }
 
@@ -382,12 +382,11 @@ public interface Backend {
      * The gradients of one {@link #rnnForward} call: from the forward's tensors and workspace and the
      * gradients of its outputs ({@code dy}, {@code dhy}, {@code dcy}; zero tensors where an output got
      * none), writes the gradients of the input, the initial states and every weight (same shapes as
-     * they; {@code dcx} null unless LSTM; {@code dBIh}, {@code dBHh} null without bias).
+     * they, one per direction; {@code dcx} null unless LSTM; {@code dBIh}, {@code dBHh} null without bias).
      */
-    default void rnnBackward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
-                             Tensor bHh, Tensor y, Tensor hy, Tensor cy, Tensor workspace, Tensor dy, Tensor dhy,
-                             Tensor dcy, Tensor dx, Tensor dhx, Tensor dcx, Tensor dWIh, Tensor dWHh, Tensor dBIh,
-                             Tensor dBHh) {
+    default void rnnBackward(Tensor x, Tensor hx, Tensor cx, RnnWeights w, Tensor y, Tensor hy, Tensor cy,
+                             Tensor workspace, Tensor dy, Tensor dhy, Tensor dcy, Tensor dx, Tensor dhx, Tensor dcx,
+                             Tensor[] dWIh, Tensor[] dWHh, Tensor[] dBIh, Tensor[] dBHh) {
         throw new UnsupportedOperationException("rnnBackward: this backend has no recurrent kernels");
     }
 

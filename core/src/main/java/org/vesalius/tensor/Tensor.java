@@ -2239,16 +2239,15 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * One recurrent layer over whole sequences on the backend's fused kernel, both directions when
-     * {@code hx} holds two: {@code x [T, N, I]}, {@code hx} (and for an LSTM {@code cx})
-     * {@code [D, N, H]}, PyTorch's weights stacked per direction: {@code wIh [D, G*H, I]},
-     * {@code wHh [D, G*H, H]}, {@code bIh}, {@code bHh [D, G*H]} (both null for no bias). Returns
-     * {@code {output [T, N, D*H], h [D, N, H], c [D, N, H] or null}}, differentiable once. Callers
-     * check {@code x.backend().supportsRnn(mode, x.dtype())} first; {@code org.vesalius.rnn}'s layers
-     * do, and compose tensor ops where it is not.
+     * the weights have two: {@code x [T, N, I]} (any strides), {@code hx} (and for an LSTM {@code cx})
+     * {@code [D, N, H]}, PyTorch's weights per direction in {@code w}, which also keeps the
+     * backend's layout of them from call to call until a parameter is written. Returns
+     * {@code {output [T, N, D*H], h [D, N, H], c [D, N, H] or null}}, differentiable once. Callers check
+     * {@code x.backend().supportsRnn(mode, x.dtype())} first; {@code org.vesalius.rnn}'s layers do,
+     * and compose tensor ops where it is not.
      */
-    public static Tensor[] rnnLayer(org.vesalius.backend.RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh,
-                                    Tensor wHh, Tensor bIh, Tensor bHh) {
-        return Recurrent.layer(mode, x, hx, cx, wIh, wHh, bIh, bHh);
+    public static Tensor[] rnnLayer(Tensor x, Tensor hx, Tensor cx, org.vesalius.backend.RnnWeights w) {
+        return Recurrent.layer(x, hx, cx, w);
     }
 
     // =====================================================================================

@@ -2,9 +2,12 @@ package org.vesalius.rnn;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.vesalius.backend.RnnMode;
+import org.vesalius.backend.RnnWeights;
 import org.vesalius.nn.Init;
 import org.vesalius.nn.Module;
 import org.vesalius.tensor.DType;
@@ -39,6 +42,8 @@ public abstract class RNNBase extends Module {
     private final boolean bidirectional;
     private final int projSize;
     private boolean fused = true;
+    /** The fused kernel's view of each layer's parameters (see {@link #kernelWeights}). */
+    private final Map<String, RnnWeights> kernelWeights = new HashMap<>();
 
     protected RNNBase(RnnMode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst,
                       double dropout, boolean bidirectional, int projSize, Generator generator) {
@@ -329,28 +334,55 @@ public abstract class RNNBase extends Module {
         return len;
     }
 
-    /** One layer, both directions, on the backend's kernel: weights stacked per direction. */
+    /** One layer, both directions, on the backend's kernel. */
     private Tensor[] fusedLayer(Tensor x, int layer, Tensor h0, Tensor c0) {
         int d = directions();
         int n = x.size(1);
-        Tensor[] wIh = new Tensor[d];
-        Tensor[] wHh = new Tensor[d];
-        Tensor[] bIh = new Tensor[d];
-        Tensor[] bHh = new Tensor[d];
-        for (int dir = 0; dir < d; dir++) {
-            String sfx = suffix(layer, dir);
-            wIh[dir] = getParameter("weight_ih" + sfx);
-            wHh[dir] = getParameter("weight_hh" + sfx);
-            if (bias) {
-                bIh[dir] = getParameter("bias_ih" + sfx);
-                bHh[dir] = getParameter("bias_hh" + sfx);
-            }
-        }
         Tensor hx = h0 == null ? Tensor.zeros(x.dtype(), x.device(), d, n, hiddenSize) : h0.narrow(0, layer * d, d);
         Tensor cx = mode != RnnMode.LSTM ? null
                 : c0 == null ? Tensor.zeros(x.dtype(), x.device(), d, n, hiddenSize) : c0.narrow(0, layer * d, d);
-        return Tensor.rnnLayer(mode, x, hx, cx, stacked(wIh), stacked(wHh), bias ? stacked(bIh) : null,
-                bias ? stacked(bHh) : null);
+        return Tensor.rnnLayer(x, hx, cx, kernelWeights(layer, 0, d));
+    }
+
+    /**
+     * The parameters of {@code count} directions from {@code firstDir} of one layer as the kernel takes
+     * them, kept from call to call so the backend reorders them once per update; made again when a
+     * parameter was replaced (a dtype or device change).
+     */
+    private synchronized RnnWeights kernelWeights(int layer, int firstDir, int count) {
+        Tensor[] wIh = new Tensor[count];
+        Tensor[] wHh = new Tensor[count];
+        Tensor[] bIh = bias ? new Tensor[count] : null;
+        Tensor[] bHh = bias ? new Tensor[count] : null;
+        for (int k = 0; k < count; k++) {
+            String sfx = suffix(layer, firstDir + k);
+            wIh[k] = getParameter("weight_ih" + sfx);
+            wHh[k] = getParameter("weight_hh" + sfx);
+            if (bias) {
+                bIh[k] = getParameter("bias_ih" + sfx);
+                bHh[k] = getParameter("bias_hh" + sfx);
+            }
+        }
+        String key = layer + "/" + firstDir + "/" + count;
+        RnnWeights w = kernelWeights.get(key);
+        if (w == null || !w.holds(concat(wIh, wHh, bIh, bHh))) {
+            if (w != null) {
+                w.close();
+            }
+            w = new RnnWeights(mode, wIh, wHh, bIh, bHh);
+            kernelWeights.put(key, w);
+        }
+        return w;
+    }
+
+    private static Tensor[] concat(Tensor[]... parts) {
+        List<Tensor> all = new ArrayList<>();
+        for (Tensor[] p : parts) {
+            if (p != null) {
+                all.addAll(Arrays.asList(p));
+            }
+        }
+        return all.toArray(new Tensor[0]);
     }
 
     /**
@@ -391,8 +423,8 @@ public abstract class RNNBase extends Module {
             Tensor xin = dir == 0 ? x : timeGather(x, flip);
             Tensor xk = kernelSteps == steps ? xin
                     : Tensor.cat(0, xin, Tensor.zeros(x.dtype(), x.device(), kernelSteps - steps, n, x.size(2)));
-            Tensor[] r = Tensor.rnnLayer(mode, xk, hx.unsqueeze(0), cx == null ? null : cx.unsqueeze(0),
-                    wIh.unsqueeze(0), wHh.unsqueeze(0), bias ? bIh.unsqueeze(0) : null, bias ? bHh.unsqueeze(0) : null);
+            Tensor[] r = Tensor.rnnLayer(xk, hx.unsqueeze(0), cx == null ? null : cx.unsqueeze(0),
+                    kernelWeights(layer, dir, 1));
             Tensor y = kernelSteps == steps ? r[0] : r[0].narrow(0, 0, steps);
             hs[dir] = y.reshape(steps * n, hiddenSize).indexSelect(0, lastIndex);
             if (mode == RnnMode.LSTM) {
@@ -443,10 +475,6 @@ public abstract class RNNBase extends Module {
         Tensor gates = Tensor.linear(x, wIh.narrow(0, 0, 3 * h), bIh == null ? null : bIh.narrow(0, 0, 3 * h))
                 .add(Tensor.linear(hPrev, wHh.narrow(0, 0, 3 * h), bHh == null ? null : bHh.narrow(0, 0, 3 * h)));
         return LstmCellState.atEnd(gates, cx, lengths);
-    }
-
-    private static Tensor stacked(Tensor[] perDirection) {
-        return perDirection.length == 1 ? perDirection[0].unsqueeze(0) : Tensor.stack(0, perDirection);
     }
 
     private static void checkState(String name, String what, Tensor s, int states, int n, int size, DType dtype) {

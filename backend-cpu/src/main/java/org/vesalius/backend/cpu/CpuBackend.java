@@ -10,6 +10,7 @@ import org.vesalius.backend.InterpolationMode;
 import org.vesalius.backend.PoolParams;
 import org.vesalius.backend.ReduceOp;
 import org.vesalius.backend.RnnMode;
+import org.vesalius.backend.RnnWeights;
 import org.vesalius.backend.Storage;
 import org.vesalius.backend.UnaryOp;
 import org.vesalius.tensor.DType;
@@ -556,25 +557,31 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor rnnForward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
-                             Tensor bHh, Tensor y, Tensor hy, Tensor cy, boolean training) {
+    public Tensor rnnForward(Tensor x, Tensor hx, Tensor cx, RnnWeights w, Tensor y, Tensor hy, Tensor cy,
+                             boolean training) {
         try {
-            return CpuRnn.forward(mode, x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, training);
+            return CpuRnn.forward(x, hx, cx, w, y, hy, cy, training);
         } finally {
-            fence(x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy);
+            fence(x, hx, cx, y, hy, cy);
+            fence(w.tensors());
         }
     }
 
     @Override
-    public void rnnBackward(RnnMode mode, Tensor x, Tensor hx, Tensor cx, Tensor wIh, Tensor wHh, Tensor bIh,
-                            Tensor bHh, Tensor y, Tensor hy, Tensor cy, Tensor workspace, Tensor dy, Tensor dhy,
-                            Tensor dcy, Tensor dx, Tensor dhx, Tensor dcx, Tensor dWIh, Tensor dWHh, Tensor dBIh,
-                            Tensor dBHh) {
+    public void rnnBackward(Tensor x, Tensor hx, Tensor cx, RnnWeights w, Tensor y, Tensor hy, Tensor cy,
+                            Tensor workspace, Tensor dy, Tensor dhy, Tensor dcy, Tensor dx, Tensor dhx, Tensor dcx,
+                            Tensor[] dWIh, Tensor[] dWHh, Tensor[] dBIh, Tensor[] dBHh) {
         try {
-            CpuRnn.backward(mode, x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx, dWIh,
-                    dWHh, dBIh, dBHh);
+            CpuRnn.backward(x, hx, cx, w, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx, dWIh, dWHh, dBIh, dBHh);
         } finally {
-            fence(x, hx, cx, wIh, wHh, bIh, bHh, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx, dWIh, dWHh, dBIh, dBHh);
+            fence(x, hx, cx, y, hy, cy, workspace, dy, dhy, dcy, dx, dhx, dcx);
+            fence(w.tensors());
+            fence(dWIh);
+            fence(dWHh);
+            if (dBIh != null) {
+                fence(dBIh);
+                fence(dBHh);
+            }
         }
     }
 

@@ -30,13 +30,16 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_lbr_gru_backward_primitive_desc
 import static org.bytedeco.dnnl.global.dnnl.dnnl_lbr_gru_forward_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_lstm_backward_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_lstm_forward_primitive_desc_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_clone;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_exec_arg_md;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_query_workspace_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_rnn_flags_diff_weights_overwrite;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_unidirectional_left2right;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_vanilla_rnn_backward_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_vanilla_rnn_forward_primitive_desc_create;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_workspace_md;
 
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
@@ -44,44 +47,72 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 /**
  * oneDNN's RNN primitives for one float32 layer (both directions concatenated when bidirectional):
- * vanilla RNN (tanh, relu), LSTM, and LBR-GRU (PyTorch's GRU). Weights come in oneDNN's gate order;
- * the primitives choose their own layouts and {@link ReorderedPrimitive} reorders to them per call.
+ * vanilla RNN (tanh, relu), LSTM, and LBR-GRU (PyTorch's GRU).
+ *
+ * <p>Layouts: the sequences in oneDNN's time-major {@code tnc} and the states in its {@code ldnc} (the
+ * caller's strided views are reordered where they differ: oneDNN reads batch-major sequences too, but
+ * its training kernels ran about 25% slower on them than on {@code tnc} plus the reorders); the
+ * weights and biases in whatever layout the primitive picks
+ * ({@code format_tag::any}: ldigo with padded rows forward, ldgoi backward, packed for inference).
+ * The caller keeps the weights in those layouts between calls ({@link Weights}), made from
+ * PyTorch's matrices by {@link #pack}; the weight gradients come back through {@link #unpack}.
  *
  * <p>Two pitfalls are avoided by construction: initial states are always passed explicitly (LSTM
  * backward without them gives a wrong recurrent weight gradient), and backward overwrites the weight
  * gradients ({@code diff_weights_overwrite}) instead of adding to whatever the buffers held.
  */
 public final class DnnlRnn {
-    /** The cell. */
-    public enum Cell { RNN_TANH, RNN_RELU, LSTM, LBR_GRU }
+    /** The cell, with its gate count and its number of bias rows (LBR-GRU has a fourth). */
+    public enum Cell {
+        RNN_TANH(1, 1), RNN_RELU(1, 1), LSTM(4, 4), LBR_GRU(3, 4);
+
+        final int gates;
+        final int biasGates;
+
+        Cell(int gates, int biasGates) {
+            this.gates = gates;
+            this.biasGates = biasGates;
+        }
+
+        /** Gate blocks per weight matrix. */
+        public int gates() {
+            return gates;
+        }
+
+        /** Bias rows per direction in oneDNN's layout. */
+        public int biasGates() {
+            return biasGates;
+        }
+    }
 
     /**
-     * One layer's configuration. Views: x {@code [T, N, I]}, states {@code [1, D, N, H]}, weights
-     * {@code [1, D, I|H, G, H]} (ldigo dims, any strides), bias {@code [1, D, Gb, H]}, y {@code [T, N, D*H]}.
+     * PyTorch's GRU gates are r, z, n; oneDNN's LBR-GRU gates u (PyTorch's z), r, o (n): oneDNN's gate
+     * g is PyTorch's gate {@code GRU_ORDER[g]}. LSTM and vanilla RNN keep PyTorch's order.
      */
+    private static final int[] GRU_ORDER = {1, 0, 2};
+
+    /** The data of one call. Views (any strides): x {@code [T, N, I]}, y {@code [T, N, D*H]}, states {@code [1, D, N, H]}. */
     public static final class Layer {
         final Cell cell;
-        final boolean bidirectional;
+        final int directions;
+        final long input;
+        final long hidden;
         final StridedView x;
         final StridedView hx;
         final StridedView cx;
-        final StridedView wLayer;
-        final StridedView wIter;
-        final StridedView bias;
         final StridedView y;
         final StridedView hy;
         final StridedView cy;
 
-        public Layer(Cell cell, boolean bidirectional, StridedView x, StridedView hx, StridedView cx, StridedView wLayer,
-                     StridedView wIter, StridedView bias, StridedView y, StridedView hy, StridedView cy) {
+        public Layer(Cell cell, int directions, long input, long hidden, StridedView x, StridedView hx, StridedView cx,
+                     StridedView y, StridedView hy, StridedView cy) {
             this.cell = cell;
-            this.bidirectional = bidirectional;
+            this.directions = directions;
+            this.input = input;
+            this.hidden = hidden;
             this.x = x;
             this.hx = hx;
             this.cx = cx;
-            this.wLayer = wLayer;
-            this.wIter = wIter;
-            this.bias = bias;
             this.y = y;
             this.hy = hy;
             this.cy = cy;
@@ -91,14 +122,72 @@ public final class DnnlRnn {
             return cell == Cell.LSTM;
         }
 
+        long[] weightsDims(boolean iter) {
+            return new long[] {1, directions, iter ? hidden : input, cell.gates, hidden};
+        }
+
+        long[] biasDims() {
+            return new long[] {1, directions, cell.biasGates, hidden};
+        }
+
         PrimitiveKey.Builder key(String op) {
-            PrimitiveKey.Builder k = PrimitiveKey.builder(op).add(cell.ordinal()).add(bidirectional).add(x).add(hx)
-                    .add(wLayer).add(wIter).add(bias).add(y).add(hy);
+            PrimitiveKey.Builder k = PrimitiveKey.builder(op).add(cell.ordinal()).add(directions).add(input).add(hidden)
+                    .add(x).add(hx).add(y).add(hy);
             if (lstm()) {
                 k.add(cx).add(cy);
             }
             return k;
         }
+    }
+
+    /**
+     * Where the gradients go: views as in {@link Layer} for the data and states, PyTorch's {@code [G*H, K]}
+     * matrices (any strides) per direction for the weights, and the bias gradient in oneDNN's rows,
+     * a contiguous {@code [1, D, Gb, H]} at {@code dBias}.
+     */
+    public static final class Grads {
+        final StridedView dx;
+        final StridedView dhx;
+        final StridedView dcx;
+        final StridedView dy;
+        final StridedView dhy;
+        final StridedView dcy;
+        final StridedView[] dWLayer;
+        final StridedView[] dWIter;
+        final long dBias;
+
+        public Grads(StridedView dx, StridedView dhx, StridedView dcx, StridedView dy, StridedView dhy, StridedView dcy,
+                     StridedView[] dWLayer, StridedView[] dWIter, long dBias) {
+            this.dx = dx;
+            this.dhx = dhx;
+            this.dcx = dcx;
+            this.dy = dy;
+            this.dhy = dhy;
+            this.dcy = dcy;
+            this.dWLayer = dWLayer.clone();
+            this.dWIter = dWIter.clone();
+            this.dBias = dBias;
+        }
+    }
+
+    /**
+     * The caller's weights in a primitive's layouts: each method returns the address of the weights
+     * laid out as {@code md} (owned by the primitive; clone it to keep it), valid for the call.
+     */
+    public interface Weights {
+        /** {@code weights_layer}, oneDNN dims {@code [1, D, I, G, H]}. */
+        long layer(dnnl_memory_desc md);
+
+        /** {@code weights_iter}, oneDNN dims {@code [1, D, H, G, H]}. */
+        long iter(dnnl_memory_desc md);
+
+        /** The bias, oneDNN dims {@code [1, D, Gb, H]} ({@code ldgo}). */
+        long bias(dnnl_memory_desc md);
+    }
+
+    /** Temporary native memory, valid until the call that asked for it returns. */
+    public interface Scratch {
+        long allocate(long bytes);
     }
 
     private DnnlRnn() {
@@ -114,79 +203,105 @@ public final class DnnlRnn {
     }
 
     /** Runs the layer forward; {@code workspace} (training only, else 0) receives what backward needs. */
-    public static void forward(Layer l, long workspace) {
+    public static void forward(Layer l, Weights w, long workspace) {
         boolean training = workspace != 0;
         PrimitiveKey key = l.key(training ? "rnn_fwd_train" : "rnn_fwd_infer").build();
-        long[] args = forwardArgs(l, workspace);
         try (PrimitiveCache.Lease<ReorderedPrimitive> lease = PrimitiveCache.shared().acquire(key,
                 k -> buildForward(l, training))) {
-            lease.get().execute(args);
+            ReorderedPrimitive rp = lease.get();
+            rp.execute(forwardArgs(l, weightAddresses(rp.primitive(), w), workspace).toArray());
         }
     }
 
-    private static long[] forwardArgs(Layer l, long workspace) {
+    private static long[] weightAddresses(DnnlPrimitive p, Weights w) {
+        return new long[] {w.layer(p.md(dnnl_query_exec_arg_md, DNNL_ARG_WEIGHTS_LAYER)),
+            w.iter(p.md(dnnl_query_exec_arg_md, DNNL_ARG_WEIGHTS_ITER)), w.bias(p.md(dnnl_query_exec_arg_md, DNNL_ARG_BIAS))};
+    }
+
+    private static LongList forwardArgs(Layer l, long[] weights, long workspace) {
         LongList a = new LongList();
         a.add(l.x.address()).add(l.hx.address());
         if (l.lstm()) {
             a.add(l.cx.address());
         }
-        a.add(l.wLayer.address()).add(l.wIter.address()).add(l.bias.address()).add(l.y.address()).add(l.hy.address());
+        a.add(weights[0]).add(weights[1]).add(weights[2]).add(l.y.address()).add(l.hy.address());
         if (l.lstm()) {
             a.add(l.cy.address());
         }
         if (workspace != 0) {
             a.add(workspace);
         }
-        return a.toArray();
+        return a;
+    }
+
+    /** The forward's arguments in {@link #forwardArgs}' order; weights and workspace in the primitive's layouts. */
+    private static ReorderedPrimitive.Builder declareForward(ReorderedPrimitive.Builder b, DnnlPrimitive p, Layer l,
+                                                            boolean dstIsInput) {
+        b.input(DNNL_ARG_SRC_LAYER, l.x.desc(dnnl_f32)).input(DNNL_ARG_SRC_ITER, l.hx.desc(dnnl_f32));
+        if (l.lstm()) {
+            b.input(DNNL_ARG_SRC_ITER_C, l.cx.desc(dnnl_f32));
+        }
+        b.input(DNNL_ARG_WEIGHTS_LAYER, own(p, DNNL_ARG_WEIGHTS_LAYER))
+                .input(DNNL_ARG_WEIGHTS_ITER, own(p, DNNL_ARG_WEIGHTS_ITER))
+                .input(DNNL_ARG_BIAS, own(p, DNNL_ARG_BIAS));
+        if (dstIsInput) {
+            b.input(DNNL_ARG_DST_LAYER, l.y.desc(dnnl_f32)).input(DNNL_ARG_DST_ITER, l.hy.desc(dnnl_f32));
+            if (l.lstm()) {
+                b.input(DNNL_ARG_DST_ITER_C, l.cy.desc(dnnl_f32));
+            }
+            return b.input(DNNL_ARG_WORKSPACE, own(p, DNNL_ARG_WORKSPACE));
+        }
+        b.output(DNNL_ARG_DST_LAYER, l.y.desc(dnnl_f32)).output(DNNL_ARG_DST_ITER, l.hy.desc(dnnl_f32));
+        if (l.lstm()) {
+            b.output(DNNL_ARG_DST_ITER_C, l.cy.desc(dnnl_f32));
+        }
+        return b;
     }
 
     private static ReorderedPrimitive buildForward(Layer l, boolean training) {
         dnnl_primitive_desc pd = forwardDesc(l, training ? dnnl_forward_training : dnnl_forward_inference);
         DnnlPrimitive p = DnnlPrimitive.create(pd, "rnn forward");
-        ReorderedPrimitive.Builder b = ReorderedPrimitive.builder(p)
-                .input(DNNL_ARG_SRC_LAYER, l.x.desc(dnnl_f32))
-                .input(DNNL_ARG_SRC_ITER, l.hx.desc(dnnl_f32));
-        if (l.lstm()) {
-            b.input(DNNL_ARG_SRC_ITER_C, l.cx.desc(dnnl_f32));
-        }
-        b.input(DNNL_ARG_WEIGHTS_LAYER, l.wLayer.desc(dnnl_f32))
-                .input(DNNL_ARG_WEIGHTS_ITER, l.wIter.desc(dnnl_f32))
-                .input(DNNL_ARG_BIAS, l.bias.desc(dnnl_f32))
-                .output(DNNL_ARG_DST_LAYER, l.y.desc(dnnl_f32))
-                .output(DNNL_ARG_DST_ITER, l.hy.desc(dnnl_f32));
-        if (l.lstm()) {
-            b.output(DNNL_ARG_DST_ITER_C, l.cy.desc(dnnl_f32));
-        }
+        ReorderedPrimitive.Builder b = declareForward(ReorderedPrimitive.builder(p), p, l, false);
         if (training) {
-            b.output(DNNL_ARG_WORKSPACE, clone(p.md(dnnl_query_workspace_md, 0)));
+            b.output(DNNL_ARG_WORKSPACE, own(p, DNNL_ARG_WORKSPACE));
         }
         return b.build();
     }
 
-    /** The gradients of one layer; the views in {@code grads} have the shapes of the forward's. */
-    public static void backward(Layer l, long workspace, Layer grads) {
-        PrimitiveKey key = l.key("rnn_bwd").add(grads.x).add(grads.hx).add(grads.wLayer).add(grads.wIter)
-                .add(grads.bias).add(grads.y).add(grads.hy).add(l.lstm() ? grads.cy : grads.hy).build();
-        LongList a = new LongList();
-        for (long v : forwardArgs(l, workspace)) {
-            a.add(v);
-        }
-        a.add(grads.y.address()).add(grads.hy.address());
+    /**
+     * The gradients of one layer from the forward's data, weights and workspace; {@code scratch} holds
+     * the weight gradients in oneDNN's layout until they are copied into {@code g}'s matrices.
+     */
+    public static void backward(Layer l, Weights w, long workspace, Grads g, Scratch scratch) {
+        PrimitiveKey.Builder kb = l.key("rnn_bwd").add(g.dx).add(g.dhx).add(g.dy).add(g.dhy);
         if (l.lstm()) {
-            a.add(grads.cy.address());
+            kb.add(g.dcx).add(g.dcy);
         }
-        a.add(grads.x.address()).add(grads.hx.address());
-        if (l.lstm()) {
-            a.add(grads.cx.address());
-        }
-        a.add(grads.wLayer.address()).add(grads.wIter.address()).add(grads.bias.address());
-        try (PrimitiveCache.Lease<ReorderedPrimitive> lease = PrimitiveCache.shared().acquire(key,
-                k -> buildBackward(l, grads))) {
-            lease.get().execute(a.toArray());
+        try (PrimitiveCache.Lease<ReorderedPrimitive> lease = PrimitiveCache.shared().acquire(kb.build(),
+                k -> buildBackward(l, g))) {
+            ReorderedPrimitive rp = lease.get();
+            DnnlPrimitive p = rp.primitive();
+            dnnl_memory_desc dwlMd = p.md(dnnl_query_exec_arg_md, DNNL_ARG_DIFF_WEIGHTS_LAYER);
+            dnnl_memory_desc dwiMd = p.md(dnnl_query_exec_arg_md, DNNL_ARG_DIFF_WEIGHTS_ITER);
+            long dwl = scratch.allocate(MemoryDescs.bytes(dwlMd));
+            long dwi = scratch.allocate(MemoryDescs.bytes(dwiMd));
+            LongList a = forwardArgs(l, weightAddresses(p, w), workspace);
+            a.add(g.dy.address()).add(g.dhy.address());
+            if (l.lstm()) {
+                a.add(g.dcy.address());
+            }
+            a.add(g.dx.address()).add(g.dhx.address());
+            if (l.lstm()) {
+                a.add(g.dcx.address());
+            }
+            a.add(dwl).add(dwi).add(g.dBias);
+            rp.execute(a.toArray());
+            unpack(l.cell, dwlMd, dwl, g.dWLayer);
+            unpack(l.cell, dwiMd, dwi, g.dWIter);
         }
     }
 
-    private static ReorderedPrimitive buildBackward(Layer l, Layer g) {
+    private static ReorderedPrimitive buildBackward(Layer l, Grads g) {
         dnnl_primitive_desc hint = forwardDesc(l, dnnl_forward_training);
         dnnl_primitive_desc pd;
         try {
@@ -195,42 +310,120 @@ public final class DnnlRnn {
             dnnl_primitive_desc_destroy(hint);
         }
         DnnlPrimitive p = DnnlPrimitive.create(pd, "rnn backward");
-        ReorderedPrimitive.Builder b = ReorderedPrimitive.builder(p)
-                .input(DNNL_ARG_SRC_LAYER, l.x.desc(dnnl_f32))
-                .input(DNNL_ARG_SRC_ITER, l.hx.desc(dnnl_f32));
+        ReorderedPrimitive.Builder b = declareForward(ReorderedPrimitive.builder(p), p, l, true)
+                .input(DNNL_ARG_DIFF_DST_LAYER, g.dy.desc(dnnl_f32))
+                .input(DNNL_ARG_DIFF_DST_ITER, g.dhy.desc(dnnl_f32));
         if (l.lstm()) {
-            b.input(DNNL_ARG_SRC_ITER_C, l.cx.desc(dnnl_f32));
+            b.input(DNNL_ARG_DIFF_DST_ITER_C, g.dcy.desc(dnnl_f32));
         }
-        b.input(DNNL_ARG_WEIGHTS_LAYER, l.wLayer.desc(dnnl_f32))
-                .input(DNNL_ARG_WEIGHTS_ITER, l.wIter.desc(dnnl_f32))
-                .input(DNNL_ARG_BIAS, l.bias.desc(dnnl_f32))
-                .input(DNNL_ARG_DST_LAYER, l.y.desc(dnnl_f32))
-                .input(DNNL_ARG_DST_ITER, l.hy.desc(dnnl_f32));
+        b.output(DNNL_ARG_DIFF_SRC_LAYER, g.dx.desc(dnnl_f32)).output(DNNL_ARG_DIFF_SRC_ITER, g.dhx.desc(dnnl_f32));
         if (l.lstm()) {
-            b.input(DNNL_ARG_DST_ITER_C, l.cy.desc(dnnl_f32));
+            b.output(DNNL_ARG_DIFF_SRC_ITER_C, g.dcx.desc(dnnl_f32));
         }
-        b.input(DNNL_ARG_WORKSPACE, clone(p.md(dnnl_query_workspace_md, 0)))
-                .input(DNNL_ARG_DIFF_DST_LAYER, g.y.desc(dnnl_f32))
-                .input(DNNL_ARG_DIFF_DST_ITER, g.hy.desc(dnnl_f32));
-        if (l.lstm()) {
-            b.input(DNNL_ARG_DIFF_DST_ITER_C, g.cy.desc(dnnl_f32));
-        }
-        b.output(DNNL_ARG_DIFF_SRC_LAYER, g.x.desc(dnnl_f32))
-                .output(DNNL_ARG_DIFF_SRC_ITER, g.hx.desc(dnnl_f32));
-        if (l.lstm()) {
-            b.output(DNNL_ARG_DIFF_SRC_ITER_C, g.cx.desc(dnnl_f32));
-        }
-        return b.output(DNNL_ARG_DIFF_WEIGHTS_LAYER, g.wLayer.desc(dnnl_f32))
-                .output(DNNL_ARG_DIFF_WEIGHTS_ITER, g.wIter.desc(dnnl_f32))
-                .output(DNNL_ARG_DIFF_BIAS, g.bias.desc(dnnl_f32))
+        return b.output(DNNL_ARG_DIFF_WEIGHTS_LAYER, own(p, DNNL_ARG_DIFF_WEIGHTS_LAYER))
+                .output(DNNL_ARG_DIFF_WEIGHTS_ITER, own(p, DNNL_ARG_DIFF_WEIGHTS_ITER))
+                .output(DNNL_ARG_DIFF_BIAS, MemoryDescs.contiguous(dnnl_f32, l.biasDims()))
                 .build();
     }
 
-    private static dnnl_memory_desc clone(dnnl_memory_desc md) {
-        dnnl_memory_desc c = new dnnl_memory_desc();
-        Dnnl.check(dnnl_memory_desc_clone(c, md), "dnnl_memory_desc_clone");
-        return c;
+    /** A copy of the primitive's own layout for {@code arg}, so the argument is passed without a reorder. */
+    private static dnnl_memory_desc own(DnnlPrimitive p, int arg) {
+        return MemoryDescs.copy(p.md(dnnl_query_exec_arg_md, arg));
     }
+
+    // ------------------------------------------------------------------ weights between layouts
+
+    /**
+     * Writes one weight matrix per direction, PyTorch's {@code [G*H, K]} in PyTorch's gate order (any
+     * strides), into the layout {@code md} (oneDNN dims {@code [1, D, K, G, H]}) at {@code address}.
+     * Plain layouts are written gate block by gate block in place; a packed one through a plain
+     * buffer from {@code scratch} and one more reorder.
+     */
+    public static void pack(Cell cell, dnnl_memory_desc md, long address, StridedView[] perDirection, Scratch scratch) {
+        long[] strides = MemoryDescs.plainStrides(md);
+        if (strides != null) {
+            copyGates(cell, perDirection, address, strides, true);
+            return;
+        }
+        long[] dims = MemoryDescs.dims(md);
+        dnnl_memory_desc plain = MemoryDescs.contiguous(dnnl_f32, dims);
+        try {
+            long tmp = scratch.allocate(MemoryDescs.bytes(plain));
+            copyGates(cell, perDirection, tmp, MemoryDescs.contiguousStrides(dims), true);
+            reorderOnce(plain, tmp, md, address);
+        } finally {
+            MemoryDescs.destroy(plain);
+        }
+    }
+
+    /** The reverse of {@link #pack} for a plain layout: weight gradients into PyTorch's matrices. */
+    public static void unpack(Cell cell, dnnl_memory_desc md, long address, StridedView[] perDirection) {
+        long[] strides = MemoryDescs.plainStrides(md);
+        if (strides == null) {
+            throw new IllegalStateException("oneDNN RNN: weight gradients in a non-plain layout");
+        }
+        copyGates(cell, perDirection, address, strides, false);
+    }
+
+    /**
+     * Copies between PyTorch's per-direction {@code [G*H, K]} matrices and a plain oneDNN layout of dims
+     * {@code [1, D, K, G, H]} with {@code strides} at {@code base}: one copy per direction, or per gate
+     * where the gate orders differ.
+     */
+    private static void copyGates(Cell cell, StridedView[] perDirection, long base, long[] strides, boolean toOneDnn) {
+        int gates = cell.gates;
+        for (int d = 0; d < perDirection.length; d++) {
+            StridedView w = perDirection[d];
+            long h = w.dim(0) / gates;
+            long k = w.dim(1);
+            long rowStride = w.stride(0);
+            long colStride = w.stride(1);
+            int blocks = cell == Cell.LBR_GRU ? gates : 1;
+            int width = gates / blocks;
+            for (int blk = 0; blk < blocks; blk++) {
+                int from = cell == Cell.LBR_GRU ? GRU_ORDER[blk] : 0;
+                long[] dims = {1, 1, k, width, h};
+                long span = (k - 1) * colStride + (w.dim(0) - 1) * rowStride + 1;
+                StridedView torch = new StridedView(w.address() + 4L * from * h * rowStride, dims,
+                        new long[] {span, span, colStride, h * rowStride, rowStride});
+                StridedView one = new StridedView(base + 4L * (d * strides[1] + (long) blk * width * strides[3]), dims,
+                        strides);
+                if (toOneDnn) {
+                    copy(torch, one);
+                } else {
+                    copy(one, torch);
+                }
+            }
+        }
+    }
+
+    /** {@code to = from} for two float32 strided views of the same dims, by a cached reorder (any implementation). */
+    private static void copy(StridedView from, StridedView to) {
+        PrimitiveKey key = PrimitiveKey.builder("rnn_weights_copy").add(from).add(to).build();
+        try (PrimitiveCache.Lease<ReorderedPrimitive> lease = PrimitiveCache.shared().acquire(key, k -> {
+            dnnl_memory_desc s = from.desc(dnnl_f32);
+            dnnl_memory_desc d = to.desc(dnnl_f32);
+            DnnlPrimitive p;
+            try {
+                p = ReorderedPrimitive.reorder(s, d);
+            } catch (RuntimeException e) {
+                MemoryDescs.destroy(s, d);
+                throw e;
+            }
+            return ReorderedPrimitive.builder(p).input(DNNL_ARG_FROM, s).output(DNNL_ARG_TO, d).build();
+        })) {
+            lease.get().execute(from.address(), to.address());
+        }
+    }
+
+    /** One uncached reorder between two layouts (a packed one, which has no strides to key a cache on). */
+    private static void reorderOnce(dnnl_memory_desc from, long fromAddress, dnnl_memory_desc to, long toAddress) {
+        try (DnnlPrimitive p = ReorderedPrimitive.reorder(from, to)) {
+            Execution.of(p).arg(DNNL_ARG_FROM, from, fromAddress).arg(DNNL_ARG_TO, to, toAddress).run();
+        }
+    }
+
+    // ------------------------------------------------------------------ primitive descriptors
 
     /** Descriptors with every layout left to the primitive, in the order the create functions take them. */
     private static final class Descs implements AutoCloseable {
@@ -245,19 +438,19 @@ public final class DnnlRnn {
         final dnnl_memory_desc cy;
 
         Descs(Layer l) {
-            x = any(l.x);
-            hx = any(l.hx);
-            cx = l.lstm() ? any(l.cx) : null;
-            wl = any(l.wLayer);
-            wi = any(l.wIter);
-            b = any(l.bias);
-            y = any(l.y);
-            hy = any(l.hy);
-            cy = l.lstm() ? any(l.cy) : null;
+            x = any(l.x.dims());
+            hx = any(l.hx.dims());
+            cx = l.lstm() ? any(l.cx.dims()) : null;
+            wl = any(l.weightsDims(false));
+            wi = any(l.weightsDims(true));
+            b = any(l.biasDims());
+            y = any(l.y.dims());
+            hy = any(l.hy.dims());
+            cy = l.lstm() ? any(l.cy.dims()) : null;
         }
 
-        private static dnnl_memory_desc any(StridedView v) {
-            return MemoryDescs.any(dnnl_f32, v.dims());
+        private static dnnl_memory_desc any(long[] dims) {
+            return MemoryDescs.any(dnnl_f32, dims);
         }
 
         @Override
@@ -267,7 +460,7 @@ public final class DnnlRnn {
     }
 
     private static int direction(Layer l) {
-        return l.bidirectional ? dnnl_bidirectional_concat : dnnl_unidirectional_left2right;
+        return l.directions == 2 ? dnnl_bidirectional_concat : dnnl_unidirectional_left2right;
     }
 
     private static dnnl_primitive_desc forwardDesc(Layer l, int prop) {

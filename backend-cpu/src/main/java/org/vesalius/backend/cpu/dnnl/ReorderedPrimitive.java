@@ -71,7 +71,8 @@ public final class ReorderedPrimitive implements AutoCloseable {
         }
     }
 
-    private static DnnlPrimitive reorder(dnnl_memory_desc from, dnnl_memory_desc to) {
+    /** A reorder primitive between two layouts on the CPU engine (whatever implementation oneDNN has). */
+    static DnnlPrimitive reorder(dnnl_memory_desc from, dnnl_memory_desc to) {
         dnnl_primitive_attr attr = DnnlPrimitive.newAttr();
         try {
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
